@@ -1,0 +1,25 @@
+package io.collectivekv.train;
+
+import io.collectivekv.data.ItemIndex;
+import io.collectivekv.eval.EvaluationReport;
+import io.collectivekv.model.ModelConfig;
+import io.collectivekv.nn.Weights;
+import java.time.Duration;
+
+/**
+ * What training produces: the weights of the best validation epoch and how they were chosen.
+ *
+ * @param validation metrics of the best epoch on the validation split
+ * @param bestEpoch  1-based epoch whose weights these are
+ * @param epochs     epochs run before early stopping
+ * @param dropout    the dropout the model was trained with (not part of the served function)
+ */
+public record TrainedModel(
+        ModelConfig config,
+        Weights weights,
+        ItemIndex items,
+        EvaluationReport validation,
+        int bestEpoch,
+        int epochs,
+        float dropout,
+        Duration trainingTime) {}

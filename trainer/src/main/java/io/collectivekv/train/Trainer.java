@@ -1,0 +1,159 @@
+package io.collectivekv.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.collectivekv.data.EncodedSequences;
+import io.collectivekv.eval.EvaluationCases;
+import io.collectivekv.eval.EvaluationReport;
+import io.collectivekv.eval.Evaluator;
+import io.collectivekv.eval.LeaveOneOutSplit;
+import io.collectivekv.model.ModelConfig;
+import io.collectivekv.nn.SequenceModel;
+import io.collectivekv.nn.Weights;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.SplittableRandom;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Trains a {@link SequenceModel} on the DJL PyTorch engine: next-item prediction at every
+ * position with a sampled softmax, Adam, dropout, CollectiveKV router losses, and early stopping
+ * on validation NDCG@10 (leave-one-out, full ranking). Deterministic for a seed.
+ */
+public final class Trainer {
+    /** DJL must be told: the ONNX Runtime engine is on the class path too. */
+    static final String ENGINE = "PyTorch";
+    private static final int EVAL_BATCH = 256;
+
+    private final ModelConfig config;
+    private final TrainingConfig training;
+    private final PrintStream log;
+
+    /** @param log where epochs and validation metrics are reported (with a progress bar); null = silent */
+    public Trainer(ModelConfig config, TrainingConfig training, PrintStream log) {
+        this.config = config;
+        this.training = training;
+        this.log = log;
+    }
+
+    public TrainedModel train(EncodedSequences data) {
+        long started = System.nanoTime();
+        if (data.index().size() != config.items()) {
+            throw new IllegalArgumentException("config has items = " + config.items() + " but the data has " + data.index().size());
+        }
+        LeaveOneOutSplit split = LeaveOneOutSplit.of(data);
+        List<int[]> sequences = new ArrayList<>();
+        for (int[] s : split.training()) {
+            if (s.length >= 2) {
+                sequences.add(s);
+            }
+        }
+        if (sequences.isEmpty()) {
+            throw new IllegalArgumentException("no user has two training items: nothing to learn from");
+        }
+        EvaluationCases validation = training.validationUsers() > 0 ? split.validation().first(training.validationUsers()) : split.validation();
+
+        Engine engine = Engine.getEngine(ENGINE);
+        engine.setRandomSeed((int) training.seed());
+        SequenceModel model = new SequenceModel(config, training.dropout());
+        SplittableRandom random = new SplittableRandom(training.seed());
+        Random shuffler = new Random(training.seed());
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(training.learningRate())).build();
+        TrainingLoss loss = new TrainingLoss(training.lambdaPeak(), training.lambdaBalance());
+        Evaluator evaluator = new Evaluator(EVAL_BATCH, training.seed());
+
+        try (NDManager root = engine.newBaseManager();
+                ModelParameters params = new ModelParameters(root, model.parameters(), Weights.initialise(model.parameters(), training.seed()))) {
+            EvalForward scorer = new EvalForward(new SequenceModel(config, 0f), params.arrays(), root, config.window());
+            Weights best = params.snapshot();
+            EvaluationReport bestReport = null;
+            int bestEpoch = 0;
+            int epoch = 0;
+            int batches = (sequences.size() + training.batchSize() - 1) / training.batchSize();
+            while (epoch < training.epochs() && epoch - bestEpoch < training.patience()) {
+                epoch++;
+                Collections.shuffle(sequences, shuffler);
+                double lossSum = 0;
+                try (ProgressBar bar = progressBar(epoch, batches)) {
+                    for (int i = 0; i < batches; i++) {
+                        List<int[]> slice = sequences.subList(i * training.batchSize(), Math.min(sequences.size(), (i + 1) * training.batchSize()));
+                        TrainingBatch batch = TrainingBatch.of(slice, training.maxLength(), training.unknownRate(), random);
+                        lossSum += step(engine, root, model, params, adam, loss, batch, random);
+                        if (bar != null) {
+                            bar.step();
+                            bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossSum / (i + 1)));
+                        }
+                    }
+                }
+                EvaluationReport report = evaluator.evaluate(scorer, validation);
+                boolean improved = bestReport == null || report.full().ndcg10() > bestReport.full().ndcg10();
+                if (improved) {
+                    best = params.snapshot();
+                    bestReport = report;
+                    bestEpoch = epoch;
+                }
+                if (log != null) {
+                    log.printf(Locale.ROOT, "epoch %d: loss %.4f, validation HR@10 %.4f NDCG@10 %.4f%s%n",
+                            epoch, lossSum / batches, report.full().hr10(), report.full().ndcg10(), improved ? " (best)" : "");
+                }
+            }
+            params.load(best);
+            return new TrainedModel(config, best, data.index(), bestReport, bestEpoch, epoch, training.dropout(),
+                    Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    /** One optimisation step; returns the batch's loss. */
+    private float step(Engine engine, NDManager root, SequenceModel model, ModelParameters params, Optimizer adam,
+            TrainingLoss loss, TrainingBatch batch, SplittableRandom random) {
+        try (NDManager scope = root.newSubManager()) {
+            long[] negatives = new long[training.negatives()];
+            for (int k = 0; k < negatives.length; k++) {
+                negatives[k] = random.nextInt(ModelConfig.RESERVED_ROWS, config.itemRows());
+            }
+            float value;
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                DjlOps ops = new DjlOps(params.arrays(), scope, true);
+                SequenceModel.Forward<NDArray> fwd = model.forward(ops, batch.inputs(scope),
+                        null, BandedCausalLayout.of(scope, batch.tokens(), config.window()));
+                TrainingLoss.Parts parts = loss.compute(ops, fwd, batch.targets(scope),
+                        scope.create(negatives, new Shape(negatives.length)), batch.mask(scope));
+                collector.backward(parts.total());
+                value = parts.total().getFloat();
+            }
+            for (var e : params.arrays().entrySet()) {
+                NDArray weight = e.getValue();
+                NDArray grad = weight.getGradient();
+                grad.attach(scope);
+                adam.update(e.getKey(), weight, grad);
+                grad.subi(grad); // PyTorch accumulates gradients; DJL's collector does not clear them
+            }
+            return value;
+        }
+    }
+
+    private ProgressBar progressBar(int epoch, int batches) {
+        if (log == null) {
+            return null;
+        }
+        return new ProgressBarBuilder()
+                .setTaskName("epoch " + epoch)
+                .setInitialMax(batches)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(log))
+                .setUpdateIntervalMillis(500)
+                .build();
+    }
+}

@@ -1,0 +1,67 @@
+package io.collectivekv.train;
+
+import io.collectivekv.model.ConfigException;
+
+/**
+ * How a model is trained (not part of the model's function, so not in the artifact's config).
+ *
+ * @param epochs          upper bound on passes over the training users
+ * @param batchSize       users per batch
+ * @param learningRate    Adam's step size
+ * @param negatives       uniformly sampled negatives per batch for the sampled softmax
+ * @param dropout         dropout rate on embeddings, attention and block outputs
+ * @param maxLength       training tokens per user (the most recent ones)
+ * @param patience        epochs without a better validation NDCG@10 before stopping
+ * @param lambdaPeak      weight of the router peak loss (DESIGN §2)
+ * @param lambdaBalance   weight of the router balance loss (DESIGN §2)
+ * @param unknownRate     share of input items replaced by the unknown row, so it learns to mean "something new"
+ * @param validationUsers at most this many validation users per evaluation (0 = all)
+ * @param seed            seeds weights, shuffling, negatives, dropout
+ */
+public record TrainingConfig(
+        int epochs,
+        int batchSize,
+        float learningRate,
+        int negatives,
+        float dropout,
+        int maxLength,
+        int patience,
+        float lambdaPeak,
+        float lambdaBalance,
+        float unknownRate,
+        int validationUsers,
+        long seed) {
+
+    public TrainingConfig {
+        positive("epochs", epochs);
+        positive("batch-size", batchSize);
+        positive("negatives", negatives);
+        positive("max-length", maxLength);
+        positive("patience", patience);
+        if (!(learningRate > 0)) {
+            throw new ConfigException("learning-rate", Float.toString(learningRate), "a positive number");
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new ConfigException("dropout", Float.toString(dropout), "a number in [0, 1)");
+        }
+        if (!(unknownRate >= 0 && unknownRate < 1)) {
+            throw new ConfigException("unknown-rate", Float.toString(unknownRate), "a number in [0, 1)");
+        }
+        if (lambdaPeak < 0 || lambdaBalance < 0) {
+            throw new ConfigException("lambda-peak/lambda-balance", lambdaPeak + "/" + lambdaBalance, "numbers ≥ 0");
+        }
+        if (validationUsers < 0) {
+            throw new ConfigException("validation-users", Integer.toString(validationUsers), "an integer ≥ 0");
+        }
+    }
+
+    public static TrainingConfig defaults() {
+        return new TrainingConfig(100, 128, 1e-3f, 256, 0.2f, 200, 5, 1f, 1f, 0.01f, 0, 42L);
+    }
+
+    private static void positive(String key, int value) {
+        if (value <= 0) {
+            throw new ConfigException(key, Integer.toString(value), "an integer > 0");
+        }
+    }
+}
