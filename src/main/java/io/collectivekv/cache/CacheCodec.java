@@ -32,8 +32,12 @@ public final class CacheCodec {
 
     /** Bytes one token costs in one layer (keys and values together). */
     public int bytesPerTokenPerLayer() {
-        int floats = 2 * KvCache.entryWidth(config) * precision.bytes();
-        return config.kvMode() == KvMode.COLLECTIVE ? 2 * Short.BYTES + floats : floats;
+        return bytesPerTokenPerLayer(config.kvMode(), KvCache.entryWidth(config), precision);
+    }
+
+    private static int bytesPerTokenPerLayer(KvMode mode, int width, Precision precision) {
+        int floats = 2 * width * precision.bytes();
+        return mode == KvMode.COLLECTIVE ? 2 * Short.BYTES + floats : floats;
     }
 
     /** The reference: an ordinary fp32 K/V cache, 2·d floats per token and layer. */
@@ -81,6 +85,18 @@ public final class CacheCodec {
                 throw new CacheFormatException("cache of shape " + mode.id() + "/L" + layers + "/w" + width
                         + " does not match the model (" + config.cacheShapeId() + ")");
             }
+            if (n < 0) {
+                throw new CacheFormatException("cache header announces " + n + " tokens");
+            }
+            // Checked before allocating, so a corrupt token count cannot ask for gigabytes.
+            long expected = HEADER_BYTES + (long) n * layers * bytesPerTokenPerLayer(mode, width, stored);
+            if (expected > bytes.length) {
+                throw new CacheFormatException("cache of " + bytes.length + " bytes is truncated: its header announces "
+                        + n + " tokens (" + expected + " bytes)");
+            }
+            if (expected < bytes.length) {
+                throw new CacheFormatException("cache has " + (bytes.length - expected) + " trailing bytes");
+            }
             boolean collective = mode == KvMode.COLLECTIVE;
             int[] ki = new int[collective ? layers * n : 0];
             int[] vi = new int[ki.length];
@@ -94,11 +110,8 @@ public final class CacheCodec {
                 getFloats(in, stored, kp, l * n * width, n * width);
                 getFloats(in, stored, vp, l * n * width, n * width);
             }
-            if (in.hasRemaining()) {
-                throw new CacheFormatException("cache has " + in.remaining() + " trailing bytes");
-            }
             return KvCache.of(config, n, ki, vi, kp, vp);
-        } catch (BufferUnderflowException | ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
+        } catch (BufferUnderflowException | ArrayIndexOutOfBoundsException e) {
             throw new CacheFormatException("cache of " + bytes.length + " bytes is truncated or corrupt");
         }
     }

@@ -1,7 +1,9 @@
 package io.collectivekv.data;
 
+import io.collectivekv.model.ModelConfig;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,9 +22,9 @@ import java.util.Set;
  * reserved, so the N catalogue items take rows 2..N+1. Part of a model artifact as {@value #FILE_NAME}.
  */
 public final class ItemIndex {
-    public static final int PADDING_ROW = 0;
-    public static final int UNKNOWN_ROW = 1;
-    public static final int FIRST_ITEM_ROW = 2;
+    public static final int PADDING_ROW = ModelConfig.PADDING_ROW;
+    public static final int UNKNOWN_ROW = ModelConfig.UNKNOWN_ROW;
+    public static final int FIRST_ITEM_ROW = ModelConfig.RESERVED_ROWS;
     public static final String FILE_NAME = "items.tsv";
 
     private static final String HEADER = "item\trow";
@@ -96,12 +98,25 @@ public final class ItemIndex {
         }
     }
 
-    /** Reads what {@link #write} wrote, checking that rows run 2, 3, ... in order and ids are unique. */
+    /** Reads what {@link #write} wrote; see {@link #read(InputStream, String)}. */
     public static ItemIndex read(Path file) {
+        try (InputStream in = NumberedLines.open(file)) {
+            return read(in, file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads an index in the format {@link #write} writes (e.g. from a model artifact), checking that rows
+     * run 2, 3, ... in order and ids are unique. Errors read {@code <source>:<line>: ...}; the stream is
+     * not closed.
+     */
+    public static ItemIndex read(InputStream in, String source) {
         List<String> ids = new ArrayList<>();
         Set<String> unique = new HashSet<>();
         boolean[] header = {true};
-        NumberedLines.forEach(file, line -> {
+        NumberedLines.forEach(in, source, line -> {
             if (header[0]) {
                 if (!line.text().equals(HEADER)) {
                     throw line.malformed("expected the header 'item<TAB>row'");
@@ -126,7 +141,7 @@ public final class ItemIndex {
             ids.add(fields[0]);
         });
         if (ids.isEmpty()) {
-            throw new DataFormatException(file, "no items after the header");
+            throw new DataFormatException(source, "no items after the header");
         }
         return new ItemIndex(ids);
     }

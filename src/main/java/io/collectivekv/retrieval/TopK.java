@@ -13,6 +13,10 @@ public final class TopK {
     private TopK() {}
 
     public static RankedItems select(float[] scores, int k, BitSet excluded) {
+        if (k <= 0) {
+            return new RankedItems(new int[0], new float[0]);
+        }
+        k = Math.min(k, scores.length);
         // Min-heap on (score, -row): its head is the weakest of the current best k.
         PriorityQueue<Integer> heap = new PriorityQueue<>(k + 1, (a, b) -> {
             int c = Float.compare(scores[a], scores[b]);

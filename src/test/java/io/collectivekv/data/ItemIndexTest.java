@@ -3,6 +3,9 @@ package io.collectivekv.data;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,6 +14,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ItemIndexTest {
     @TempDir
@@ -80,6 +84,37 @@ class ItemIndexTest {
     }
 
     @Test
+    void readsAnIndexFromAStream() {
+        ItemIndex index = ItemIndex.read(stream("item\trow\na\t2\n\nb\t3\n"), "model.zip!/items.tsv");
+        assertEquals(2, index.size());
+        assertEquals("b", index.externalId(3));
+        assertEquals(ItemIndex.UNKNOWN_ROW, index.row("c"));
+    }
+
+    @Test
+    void streamErrorsNameTheSourceAndLine() {
+        assertEquals("model/items.tsv:4: expected row 3, found '4'",
+                streamError("item\trow\na\t2\n\nb\t4\n", "model/items.tsv"));
+        assertEquals("model/items.tsv: no items after the header", streamError("item\trow\n", "model/items.tsv"));
+        assertEquals("model/items.tsv: empty file", streamError("", "model/items.tsv"));
+    }
+
+    @Test
+    void streamThatIsNotUtf8IsRejected() {
+        byte[] latin1 = "item\trow\ncaf\u00e9\t2\n".getBytes(StandardCharsets.ISO_8859_1);
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> ItemIndex.read(new ByteArrayInputStream(latin1), "items.tsv"));
+        // The reader decodes ahead of the line it hands out, so the line number is not pinned here.
+        assertTrue(e.getMessage().matches("items\\.tsv:\\d+: not UTF-8 text"), e.getMessage());
+    }
+
+    @Test
+    void readOfAMissingFileSaysSo() {
+        Path file = dir.resolve("absent.tsv");
+        assertEquals(file + ": no such file", readError(file));
+    }
+
+    @Test
     void encodesSequencesWithUnknownItems() {
         ItemIndex index = ItemIndex.of(UserSequences.of(Map.of("u", List.of("a", "b"))));
         EncodedSequences encoded = EncodedSequences.encode(UserSequencesTest.sample(), index);
@@ -92,5 +127,13 @@ class ItemIndexTest {
 
     private static String readError(Path file) {
         return assertThrows(DataFormatException.class, () -> ItemIndex.read(file)).getMessage();
+    }
+
+    private static InputStream stream(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String streamError(String text, String source) {
+        return assertThrows(DataFormatException.class, () -> ItemIndex.read(stream(text), source)).getMessage();
     }
 }
