@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
         name = "ckv",
         mixinStandardHelpOptions = true,
         version = "ckv 0.1.0",
-        description = "CollectiveKV sequential recommender: train, export, evaluate and size models.",
-        subcommands = {TrainCommand.class, EvalCommand.class, CacheSizeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        description = "CollectiveKV streaming recommender: run the job locally, train, export, evaluate and size models.",
+        subcommands = {RunCommand.class, TrainCommand.class, EvalCommand.class, CacheSizeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class CkvCommand {
 
     public static void main(String[] args) {

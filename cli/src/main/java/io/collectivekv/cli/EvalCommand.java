@@ -1,13 +1,17 @@
 package io.collectivekv.cli;
 
 import io.collectivekv.artifact.ModelArtifact;
+import io.collectivekv.cache.CacheCodec;
+import io.collectivekv.cache.Precision;
 import io.collectivekv.data.EncodedSequences;
 import io.collectivekv.data.ItemIndex;
 import io.collectivekv.eval.EvaluationReport;
 import io.collectivekv.eval.Evaluator;
 import io.collectivekv.eval.LeaveOneOutSplit;
+import io.collectivekv.eval.SequenceScorer;
 import io.collectivekv.inference.ModelSession;
 import io.collectivekv.inference.PrefillScorer;
+import io.collectivekv.inference.StepScorer;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -35,6 +39,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "ONNX Runtime threads, 0 = all cores (default: ${DEFAULT-VALUE})")
     int threads = 0;
 
+    @Option(names = "--path", description = "prefill: encode each history at once; step: prefill all but the last item, "
+            + "pass the cache through the state codec, then one incremental step, as the job does (default: ${DEFAULT-VALUE})")
+    String path = "prefill";
+
+    @Option(names = "--cache-precision", description = "fp32 | fp16: float precision of the cache in state, with --path step (default: ${DEFAULT-VALUE})")
+    String cachePrecision = "fp32";
+
     @Option(names = "--seed", description = "seed of the sampled negatives (default: ${DEFAULT-VALUE})")
     long seed = 42L;
 
@@ -46,6 +57,10 @@ final class EvalCommand implements Callable<Integer> {
         if (!split.equals("test") && !split.equals("validation")) {
             throw new IllegalArgumentException("--split = " + split + ": expected test or validation");
         }
+        if (!path.equals("prefill") && !path.equals("step")) {
+            throw new IllegalArgumentException("--path = " + path + ": expected prefill or step");
+        }
+        Precision precision = Precision.parse("--cache-precision", cachePrecision);
         ModelArtifact artifact = ModelArtifact.open(modelPath);
         ItemIndex index;
         try (InputStream in = artifact.itemVocabulary()) {
@@ -54,10 +69,13 @@ final class EvalCommand implements Callable<Integer> {
         EncodedSequences encoded = EncodedSequences.encode(data.read(), index);
         LeaveOneOutSplit loo = LeaveOneOutSplit.of(encoded);
         try (ModelSession session = ModelSession.open(artifact, threads)) {
-            EvaluationReport report = new Evaluator(batchSize, seed)
-                    .evaluate(new PrefillScorer(session), split.equals("test") ? loo.test() : loo.validation());
+            SequenceScorer scorer = path.equals("prefill")
+                    ? new PrefillScorer(session)
+                    : new StepScorer(session, new CacheCodec(artifact.config(), precision));
+            EvaluationReport report = new Evaluator(batchSize, seed).evaluate(scorer, split.equals("test") ? loo.test() : loo.validation());
+            String how = path.equals("prefill") ? "prefill" : "step over a " + precision.id() + " cache";
             spec.commandLine().getOut().println(MetricsReport.format(
-                    artifact.modelVersion() + " on " + data.describe() + ", " + split + " split", report));
+                    artifact.modelVersion() + " on " + data.describe() + ", " + split + " split, " + how, report));
         }
         return 0;
     }

@@ -1,0 +1,90 @@
+package io.collectivekv.job.local;
+
+import io.collectivekv.schema.Recommendation;
+import io.collectivekv.schema.RecommendedItem;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reads the recommendations topic and keeps what a progress display needs: counts, latencies, a sample. */
+public final class RecommendationMonitor implements Runnable {
+    private static final int LATENCY_WINDOW = 4096;
+
+    private final String bootstrap;
+    private final String topic;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicReference<String> sample = new AtomicReference<>("");
+    private final long[] latencies = new long[LATENCY_WINDOW];
+    private int latencyCount;
+    private volatile boolean stopped;
+
+    public RecommendationMonitor(String bootstrap, String topic) {
+        this.bootstrap = bootstrap;
+        this.topic = topic;
+    }
+
+    public long received() {
+        return received.get();
+    }
+
+    /** The latest recommendation, as one line. */
+    public String sample() {
+        return sample.get();
+    }
+
+    /** p-th percentile (0–100) of the latest event → recommendation latencies, in ms. */
+    public synchronized long latencyPercentile(double p) {
+        int n = Math.min(latencyCount, LATENCY_WINDOW);
+        if (n == 0) {
+            return 0;
+        }
+        long[] sorted = Arrays.copyOf(latencies, n);
+        Arrays.sort(sorted);
+        return sorted[Math.max(0, (int) Math.ceil(p / 100.0 * n) - 1)];
+    }
+
+    public void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public void run() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("group.id", "monitor-" + UUID.randomUUID());
+        p.put("auto.offset.reset", "earliest");
+        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of(topic));
+            while (!stopped) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    record(r);
+                }
+            }
+        }
+    }
+
+    private void record(ConsumerRecord<byte[], byte[]> r) {
+        Recommendation rec;
+        try {
+            rec = Recommendation.fromByteBuffer(ByteBuffer.wrap(r.value()));
+        } catch (Exception e) {
+            return;
+        }
+        received.incrementAndGet();
+        synchronized (this) {
+            latencies[latencyCount++ % LATENCY_WINDOW] = rec.getEmitTimeMillis().toEpochMilli() - rec.getEventTimeMillis().toEpochMilli();
+        }
+        List<String> top = rec.getItems().stream().limit(5).map(RecommendedItem::getItemId).toList();
+        sample.set("user " + rec.getUserId() + " → " + top + " (" + rec.getModelVersion() + ")");
+    }
+}

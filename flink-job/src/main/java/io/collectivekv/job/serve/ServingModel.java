@@ -1,0 +1,91 @@
+package io.collectivekv.job.serve;
+
+import io.collectivekv.artifact.ModelArtifact;
+import io.collectivekv.cache.CacheCodec;
+import io.collectivekv.cache.Precision;
+import io.collectivekv.data.ItemIndex;
+import io.collectivekv.inference.ModelSession;
+import io.collectivekv.job.config.JobConfig;
+import io.collectivekv.job.config.JobSettings;
+import io.collectivekv.model.ModelConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+
+/** A verified model ready to serve in one subtask: ORT session, vocabulary, state codec. */
+final class ServingModel implements AutoCloseable {
+    private final ModelArtifact artifact;
+    private final ModelSession session;
+    private final ItemIndex items;
+    private final CacheCodec codec;
+
+    private ServingModel(ModelArtifact artifact, ModelSession session, ItemIndex items, CacheCodec codec) {
+        this.artifact = artifact;
+        this.session = session;
+        this.items = items;
+        this.codec = codec;
+    }
+
+    /**
+     * Opens and verifies an artifact for the job's cache mode.
+     *
+     * @param expectedManifestSha256 the release's pin on the manifest, or null at start-up
+     * @throws IllegalArgumentException (or ArtifactException) with a one-line reason when it cannot serve
+     */
+    static ServingModel load(String uri, String expectedManifestSha256, JobConfig config) {
+        ModelArtifact artifact = ModelArtifact.open(toPath(uri));
+        if (expectedManifestSha256 != null && !expectedManifestSha256.equalsIgnoreCase(artifact.manifestSha256())) {
+            throw new IllegalArgumentException("artifact " + uri + ": manifest.json sha256 " + artifact.manifestSha256()
+                    + " does not match the release's " + expectedManifestSha256);
+        }
+        ModelConfig model = artifact.config();
+        String cacheMode = config.get(JobSettings.CACHE_MODE);
+        if (!cacheMode.equals("none") && !cacheMode.equals(model.kvMode().id())) {
+            throw new IllegalArgumentException("artifact " + uri + ": kv mode " + model.kvMode().id()
+                    + " cannot serve cache.mode = " + cacheMode + " (use a " + cacheMode + " model or cache.mode = none)");
+        }
+        ItemIndex items;
+        try (InputStream in = artifact.itemVocabulary()) {
+            items = ItemIndex.read(in, uri + "/items.tsv");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        CacheCodec codec = new CacheCodec(model, Precision.parse(JobSettings.CACHE_PRECISION.key(), config.get(JobSettings.CACHE_PRECISION)));
+        return new ServingModel(artifact, ModelSession.open(artifact, config.get(JobSettings.INFERENCE_THREADS)), items, codec);
+    }
+
+    static Path toPath(String uri) {
+        return uri.startsWith("file:") ? Path.of(URI.create(uri)) : Path.of(uri);
+    }
+
+    String version() {
+        return artifact.modelVersion();
+    }
+
+    String cacheId() {
+        return artifact.cacheCompatibilityId();
+    }
+
+    ModelConfig config() {
+        return artifact.config();
+    }
+
+    ModelSession session() {
+        return session;
+    }
+
+    ItemIndex items() {
+        return items;
+    }
+
+    CacheCodec codec() {
+        return codec;
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

@@ -1,0 +1,75 @@
+package io.collectivekv.job.serve;
+
+import java.util.Arrays;
+
+/**
+ * One user's keyed state (a Flink POJO: fields may be added in later versions, and Flink's POJO
+ * serializer migrates savepoints taken before).
+ */
+public class UserState {
+    /** The last W item rows, oldest first, in the vocabulary of the model {@link #modelId}. */
+    public int[] window = new int[0];
+    /** The external ids of the window's items, so a new model with another vocabulary can re-map them. */
+    public String[] windowItemIds = new String[0];
+    /** The compact cache (CacheCodec bytes), or null in cache mode none or before the first event. */
+    public byte[] cache;
+    /** Cache-compatibility id of the model that mapped {@link #window} and computed {@link #cache}. */
+    public String modelId;
+    /** Events applied to this user (duplicates excluded). */
+    public long eventCount;
+    /** The most recent event ids, a ring of bounded size, for dedup. */
+    public String[] recentEventIds = new String[0];
+    /** Next slot of the ring to overwrite. */
+    public int recentNext;
+
+    public UserState() {}
+
+    boolean remembers(String eventId) {
+        for (String id : recentEventIds) {
+            if (eventId.equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void remember(String eventId, int capacity) {
+        if (capacity == 0) {
+            return;
+        }
+        if (recentEventIds.length < capacity) {
+            recentEventIds = Arrays.copyOf(recentEventIds, recentEventIds.length + 1);
+            recentEventIds[recentEventIds.length - 1] = eventId;
+            recentNext = recentEventIds.length % capacity;
+        } else {
+            recentEventIds[recentNext] = eventId;
+            recentNext = (recentNext + 1) % capacity;
+        }
+    }
+
+    /** Appends an item and keeps at most {@code window} of them. */
+    void append(int row, String itemId, int window) {
+        int keep = Math.min(this.window.length + 1, window);
+        int[] rows = new int[keep];
+        String[] ids = new String[keep];
+        int drop = this.window.length + 1 - keep;
+        System.arraycopy(this.window, drop, rows, 0, keep - 1);
+        System.arraycopy(windowItemIds, drop, ids, 0, keep - 1);
+        rows[keep - 1] = row;
+        ids[keep - 1] = itemId;
+        this.window = rows;
+        this.windowItemIds = ids;
+    }
+
+    /** Approximate bytes of this state once serialized (for the state-size metric). */
+    long approximateBytes() {
+        long bytes = 4L * window.length + (cache == null ? 0 : cache.length) + 16;
+        for (String id : windowItemIds) {
+            bytes += id.length() + 1;
+        }
+        for (String id : recentEventIds) {
+            bytes += id == null ? 1 : id.length() + 1;
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,21 @@
+package io.collectivekv.job.wire;
+
+import io.collectivekv.schema.ModelRelease;
+import java.nio.ByteBuffer;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/** Decodes Avro single-object ModelReleases; an undecodable one goes to the dead-letter side output. */
+public final class ReleaseDecoder extends ProcessFunction<RawRecord, Release> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processElement(RawRecord raw, Context ctx, Collector<Release> out) {
+        try {
+            ModelRelease r = ModelRelease.fromByteBuffer(ByteBuffer.wrap(raw.value == null ? new byte[0] : raw.value));
+            out.collect(new Release(r.getModelVersion(), r.getArtifactUri(), r.getManifestSha256(), raw));
+        } catch (Exception e) {
+            ctx.output(Tags.DEAD_LETTERS, Rejected.of(raw, "not a decodable ModelRelease (Avro single-object): " + InteractionDecoder.oneLine(e)));
+        }
+    }
+}
