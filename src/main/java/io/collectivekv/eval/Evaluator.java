@@ -11,13 +11,26 @@ import java.util.List;
 public final class Evaluator {
     private final int batchSize;
     private final long seed;
+    private final int maskedSuffix;
 
     public Evaluator(int batchSize, long seed) {
+        this(batchSize, seed, 0);
+    }
+
+    /**
+     * @param maskedSuffix mask only the last this-many items of each history (what a streaming job that
+     *                     keeps a window of W items can exclude); 0 masks the whole history
+     */
+    public Evaluator(int batchSize, long seed, int maskedSuffix) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
+        if (maskedSuffix < 0) {
+            throw new IllegalArgumentException("masked suffix must be ≥ 0, got " + maskedSuffix);
+        }
         this.batchSize = batchSize;
         this.seed = seed;
+        this.maskedSuffix = maskedSuffix;
     }
 
     public EvaluationReport evaluate(SequenceScorer scorer, EvaluationCases cases) {
@@ -35,10 +48,17 @@ public final class Evaluator {
                 if (row.length != cases.tableRows()) {
                     throw new IllegalStateException("a scores row has length " + row.length + ", expected " + cases.tableRows() + " (N + 2)");
                 }
-                full.add(FullRanking.rank(row, cases.target(i), cases.history(i)));
-                sampled.add(SampledRanking.rank(row, cases.target(i), cases.history(i), seed ^ cases.user(i)));
+                int[] masked = masked(cases.history(i));
+                full.add(FullRanking.rank(row, cases.target(i), masked));
+                sampled.add(SampledRanking.rank(row, cases.target(i), masked, seed ^ cases.user(i)));
             }
         }
         return new EvaluationReport(full, sampled);
+    }
+
+    private int[] masked(int[] history) {
+        return maskedSuffix == 0 || history.length <= maskedSuffix
+                ? history
+                : java.util.Arrays.copyOfRange(history, history.length - maskedSuffix, history.length);
     }
 }

@@ -97,19 +97,32 @@ public final class ModelSession implements AutoCloseable {
      * @param windows item rows, oldest first, each non-empty
      */
     public List<Inference> prefill(List<int[]> windows) {
+        return prefill(windows, config.window());
+    }
+
+    /**
+     * Scores after each whole history, however long: the prefill graph's banded mask over every
+     * token reproduces exactly what a stream of steps with eviction computes (the streaming job's
+     * semantics), at O(T²) cost. The returned caches hold every token, not only the last W.
+     */
+    public List<Inference> scoreWholeHistories(List<int[]> histories) {
+        return prefill(histories, Integer.MAX_VALUE);
+    }
+
+    private List<Inference> prefill(List<int[]> windows, int maxTokens) {
         int batch = windows.size();
         int tokens = 1;
         for (int[] w : windows) {
             if (w.length == 0) {
                 throw new IllegalArgumentException("prefill of an empty window");
             }
-            tokens = Math.max(tokens, Math.min(w.length, config.window()));
+            tokens = Math.max(tokens, Math.min(w.length, maxTokens));
         }
         long[] items = new long[batch * tokens];
         long[] lengths = new long[batch];
         for (int b = 0; b < batch; b++) {
             int[] w = windows.get(b);
-            int n = Math.min(w.length, config.window());
+            int n = Math.min(w.length, maxTokens);
             for (int t = 0; t < n; t++) {
                 items[b * tokens + t] = w[w.length - n + t];
             }

@@ -158,13 +158,19 @@ public final class EmbeddedKafka implements AutoCloseable {
             sockets = socketManagerOf(builder);
 
             step = "build the broker";
+            long t1 = System.nanoTime();
             cluster = builder.build();
             step = "format the log directories";
+            long t2 = System.nanoTime();
             cluster.format();
             step = "start the broker";
+            long t3 = System.nanoTime();
             cluster.startup();
             step = "wait for the broker to become ready";
             cluster.waitForReadyBrokers();
+            long t4 = System.nanoTime();
+            LOG.debug("Embedded Kafka start phases (ms): configure {}, build {}, format {}, startup {}",
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
 
             String bootstrap = cluster.brokers().values().stream()
                     .map(b -> HOST + ":" + b.boundPort(ListenerName.normalised(brokerListener)))
