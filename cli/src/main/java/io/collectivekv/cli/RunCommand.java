@@ -79,12 +79,15 @@ final class RunCommand implements Callable<Integer> {
             JobClient job = LocalJob.start(config, new Configuration(), webPort);
             out.printf("job %s running; Flink web UI on http://127.0.0.1:%d%n", job.getJobID(), webPort);
             out.flush();
-            replay(config, kafka, users, job, out);
+            CountDownLatch cleanedUp = replay(config, kafka, users, job, out);
+            kafka.close();
+            cleanedUp.countDown();
         }
         return 0;
     }
 
-    private void replay(JobConfig config, EmbeddedKafka kafka, UserSequences users, JobClient job, PrintWriter out) throws Exception {
+    /** Replays until done or Ctrl-C; returns the latch to release once everything is closed. */
+    private CountDownLatch replay(JobConfig config, EmbeddedKafka kafka, UserSequences users, JobClient job, PrintWriter out) throws Exception {
         long total = InteractionReplay.events(users).size();
         long target = events > 0 ? Math.min(events, total) : total;
         InteractionReplay replay = new InteractionReplay(users, kafka.bootstrapServers(), config.get(JobSettings.TOPIC_INTERACTIONS), target, rate);
@@ -92,9 +95,16 @@ final class RunCommand implements Callable<Integer> {
         Thread producer = new Thread(replay, "replay");
         Thread consumer = new Thread(monitor, "monitor");
         CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        // Ctrl-C: stop replaying, and hold the JVM until the job is cancelled and the broker closed.
         Thread hook = new Thread(() -> {
             replay.stop();
             stopped.countDown();
+            try {
+                cleanedUp.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }, "ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
         consumer.start();
@@ -124,11 +134,14 @@ final class RunCommand implements Callable<Integer> {
         producer.join();
         consumer.join();
         job.cancel().get();
+        out.println("job cancelled; stopping Kafka");
+        out.flush();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // Ctrl-C: the JVM is exiting anyway.
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook waits for cleanedUp, released once the broker is closed by call().
         }
+        return cleanedUp;
     }
 
     /** A model for the data, trained once and then found under models/. */
