@@ -1,5 +1,9 @@
 package io.collectivekv.artifact;
 
+import io.collectivekv.data.ItemIndex;
+import java.io.UncheckedIOException;
+import java.io.IOException;
+
 import static io.collectivekv.artifact.ArtifactException.subject;
 
 import io.collectivekv.model.ModelConfig;
@@ -128,6 +132,15 @@ public final class ModelArtifact {
     /** items.tsv, the external item id → row vocabulary, as a fresh stream over the verified bytes. */
     public InputStream itemVocabulary() {
         return new ByteArrayInputStream(files.get(ArtifactFormat.ITEMS));
+    }
+
+    /** The vocabulary (external item id → row) parsed from items.tsv; errors name the artifact's file. */
+    public ItemIndex itemIndex() {
+        try (InputStream in = itemVocabulary()) {
+            return ItemIndex.read(in, location + "/" + ArtifactFormat.ITEMS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The item table, (items + 2) × d; see {@link FloatMatrix} on sharing its array. */

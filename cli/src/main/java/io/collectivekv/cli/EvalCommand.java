@@ -12,7 +12,6 @@ import io.collectivekv.eval.SequenceScorer;
 import io.collectivekv.inference.ModelSession;
 import io.collectivekv.inference.PrefillScorer;
 import io.collectivekv.inference.StepScorer;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -62,10 +61,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Precision precision = Precision.parse("--cache-precision", cachePrecision);
         ModelArtifact artifact = ModelArtifact.open(modelPath);
-        ItemIndex index;
-        try (InputStream in = artifact.itemVocabulary()) {
-            index = ItemIndex.read(in, modelPath.resolve("items.tsv").toString());
-        }
+        ItemIndex index = artifact.itemIndex();
         EncodedSequences encoded = EncodedSequences.encode(data.read(), index);
         LeaveOneOutSplit loo = LeaveOneOutSplit.of(encoded);
         try (ModelSession session = ModelSession.open(artifact, threads)) {

@@ -10,6 +10,7 @@ import io.collectivekv.job.config.JobSettings;
 import io.collectivekv.job.kafka.EmbeddedKafka;
 import io.collectivekv.job.local.InteractionReplay;
 import io.collectivekv.job.local.LocalJob;
+import io.collectivekv.job.local.LocalSettings;
 import io.collectivekv.job.local.RecommendationMonitor;
 import io.collectivekv.train.Trainer;
 import java.io.PrintWriter;
@@ -66,14 +67,7 @@ final class RunCommand implements Callable<Integer> {
         UserSequences users = data.read();
         Path artifact = model != null ? model : defaultModel(users, out);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            Map<String, String> m = new HashMap<>(settings);
-            m.put(JobSettings.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-            m.put(JobSettings.MODEL_URI.key(), artifact.toString());
-            m.putIfAbsent(JobSettings.CHECKPOINT_DIR.key(), Path.of("target", "run-checkpoints").toAbsolutePath().toUri().toString());
-            JobConfig config = JobConfig.of(m);
-            kafka.createTopics(2, config.get(JobSettings.TOPIC_INTERACTIONS), config.get(JobSettings.TOPIC_RECOMMENDATIONS),
-                    config.get(JobSettings.TOPIC_DEAD_LETTERS));
-            kafka.createTopics(1, config.get(JobSettings.TOPIC_RELEASES));
+            JobConfig config = LocalSettings.forEmbeddedKafka(kafka, artifact, settings);
             out.printf("kafka %s, model %s, cache.mode %s%n", kafka.bootstrapServers(), artifact, config.get(JobSettings.CACHE_MODE));
             out.flush();
             JobClient job = LocalJob.start(config, new Configuration(), webPort);

@@ -17,9 +17,9 @@ import io.collectivekv.job.config.JobSettings;
 import io.collectivekv.job.kafka.EmbeddedKafka;
 import io.collectivekv.job.local.InteractionReplay;
 import io.collectivekv.job.local.LocalJob;
+import io.collectivekv.job.local.LocalSettings;
 import io.collectivekv.schema.Recommendation;
 import io.collectivekv.schema.RecommendedItem;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -76,10 +76,7 @@ final class StreamEvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         ModelArtifact artifact = ModelArtifact.open(modelPath);
-        ItemIndex index;
-        try (InputStream in = artifact.itemVocabulary()) {
-            index = ItemIndex.read(in, modelPath.resolve("items.tsv").toString());
-        }
+        ItemIndex index = artifact.itemIndex();
         UserSequences all = data.read();
         EvaluationCases cases = LeaveOneOutSplit.of(EncodedSequences.encode(all, index)).test();
         if (users > 0) {
@@ -118,14 +115,9 @@ final class StreamEvalCommand implements Callable<Integer> {
         RankingMetrics metrics = new RankingMetrics();
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Map<String, String> m = new HashMap<>(settings);
-            m.put(JobSettings.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-            m.put(JobSettings.MODEL_URI.key(), modelPath.toString());
             m.put(JobSettings.TOP_K.key(), Integer.toString(K));
             m.putIfAbsent(JobSettings.CHECKPOINT_INTERVAL_MS.key(), "0");
-            JobConfig config = JobConfig.of(m);
-            kafka.createTopics(2, config.get(JobSettings.TOPIC_INTERACTIONS), config.get(JobSettings.TOPIC_RECOMMENDATIONS),
-                    config.get(JobSettings.TOPIC_DEAD_LETTERS));
-            kafka.createTopics(1, config.get(JobSettings.TOPIC_RELEASES));
+            JobConfig config = LocalSettings.forEmbeddedKafka(kafka, modelPath, m);
             JobClient job = LocalJob.start(config, new Configuration(), -1);
             InteractionReplay replay = new InteractionReplay(histories, kafka.bootstrapServers(),
                     config.get(JobSettings.TOPIC_INTERACTIONS), 0, 0);

@@ -8,9 +8,6 @@ import io.collectivekv.inference.ModelSession;
 import io.collectivekv.job.config.JobConfig;
 import io.collectivekv.job.config.JobSettings;
 import io.collectivekv.model.ModelConfig;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 
@@ -46,12 +43,7 @@ final class ServingModel implements AutoCloseable {
             throw new IllegalArgumentException("artifact " + uri + ": kv mode " + model.kvMode().id()
                     + " cannot serve cache.mode = " + cacheMode + " (use a " + cacheMode + " model or cache.mode = none)");
         }
-        ItemIndex items;
-        try (InputStream in = artifact.itemVocabulary()) {
-            items = ItemIndex.read(in, uri + "/items.tsv");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ItemIndex items = artifact.itemIndex();
         CacheCodec codec = new CacheCodec(model, Precision.parse(JobSettings.CACHE_PRECISION.key(), config.get(JobSettings.CACHE_PRECISION)));
         return new ServingModel(artifact, ModelSession.open(artifact, config.get(JobSettings.INFERENCE_THREADS)), items, codec);
     }

@@ -5,7 +5,6 @@ import io.collectivekv.data.ItemIndex;
 import io.collectivekv.inference.ModelSession;
 import io.collectivekv.retrieval.RankedItems;
 import io.collectivekv.retrieval.TopK;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -19,9 +18,7 @@ final class OfflineRecommender implements AutoCloseable {
 
     OfflineRecommender(Path artifactPath) throws Exception {
         ModelArtifact artifact = ModelArtifact.open(artifactPath);
-        try (InputStream in = artifact.itemVocabulary()) {
-            items = ItemIndex.read(in, "items.tsv");
-        }
+        items = artifact.itemIndex();
         session = ModelSession.open(artifact, 1);
         version = artifact.modelVersion();
     }
