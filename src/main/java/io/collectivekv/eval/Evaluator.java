@@ -1,5 +1,6 @@
 package io.collectivekv.eval;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -59,6 +60,6 @@ public final class Evaluator {
     private int[] masked(int[] history) {
         return maskedSuffix == 0 || history.length <= maskedSuffix
                 ? history
-                : java.util.Arrays.copyOfRange(history, history.length - maskedSuffix, history.length);
+                : Arrays.copyOfRange(history, history.length - maskedSuffix, history.length);
     }
 }

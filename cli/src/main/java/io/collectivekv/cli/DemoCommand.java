@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
     /** Small enough to train in well under a minute on two cores. */
     static final ModelConfig DEMO_MODEL = new ModelConfig(Encoder.HSTU, KvMode.COLLECTIVE, 32, 2, 2, 2, 128, 50, 1, 16);
-    static final TrainingConfig DEMO_TRAINING = new TrainingConfig(8, 128, 3e-3f, 128, 0.1f, 50, 3, 1f, 1f, 0.01f, 500, 42L);
+    static final TrainingConfig DEMO_TRAINING = new TrainingConfig(8, 128, 3e-3f, 128, 0.1f, 50, 3, 1f, 1f, 0.01f, 500, 1f, 42L);
 
     @Mixin
     DataOptions data = new DataOptions();

@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -95,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
             replay.stop();
             stopped.countDown();
             try {
-                cleanedUp.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                cleanedUp.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -107,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("recommendations").setInitialMax(target)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build()) {
             while (stopped.getCount() > 0 && monitor.received() < target && !job.getJobStatus().get().isGloballyTerminalState()) {
-                stopped.await(1, java.util.concurrent.TimeUnit.SECONDS);
+                stopped.await(1, TimeUnit.SECONDS);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 bar.stepTo(monitor.received());
                 bar.setExtraMessage(String.format(Locale.ROOT, "%.0f ev/s, latency p50 %d ms p99 %d ms",

@@ -40,11 +40,14 @@ final class TrainingOptions {
     @Option(names = "--validation-users", description = "validation users per epoch, 0 = all (default: ${DEFAULT-VALUE})")
     int validationUsers = DEFAULTS.validationUsers();
 
+    @Option(names = "--clip-norm", description = "clip gradients to this global L2 norm, 0 = off (default: ${DEFAULT-VALUE})")
+    float clipNorm = DEFAULTS.clipNorm();
+
     @Option(names = "--seed", description = "seed of weights, batches, negatives and dropout (default: ${DEFAULT-VALUE})")
     long seed = DEFAULTS.seed();
 
     TrainingConfig toConfig() {
         return new TrainingConfig(epochs, batchSize, learningRate, negatives, dropout, maxLength, patience,
-                lambdaPeak, lambdaBalance, unknownRate, validationUsers, seed);
+                lambdaPeak, lambdaBalance, unknownRate, validationUsers, clipNorm, seed);
     }
 }

@@ -7,8 +7,8 @@ import io.collectivekv.job.wire.Interaction;
 import io.collectivekv.job.wire.InteractionDecoder;
 import io.collectivekv.job.wire.RawRecord;
 import io.collectivekv.job.wire.RawRecordDeserializer;
-import io.collectivekv.job.wire.Recommended;
 import io.collectivekv.job.wire.RecommendationSerializer;
+import io.collectivekv.job.wire.Recommended;
 import io.collectivekv.job.wire.Rejected;
 import io.collectivekv.job.wire.RejectedSerializer;
 import io.collectivekv.job.wire.Release;
@@ -17,6 +17,7 @@ import io.collectivekv.job.wire.Tags;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -64,7 +65,7 @@ public final class RecommenderJob {
         BroadcastStream<Release> broadcast = releaseStream.broadcast(RecommendFunction.RELEASES);
 
         SingleOutputStreamOperator<Recommended> recommended = decoded
-                .keyBy(i -> i.userId, org.apache.flink.api.common.typeinfo.Types.STRING)
+                .keyBy(i -> i.userId, Types.STRING)
                 .connect(broadcast)
                 .process(new RecommendFunction(config)).name("recommend").uid("recommend");
         recommended.sinkTo(recommendations).name("recommendations").uid("recommendations-sink");

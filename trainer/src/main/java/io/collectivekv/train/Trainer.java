@@ -40,6 +40,7 @@ public final class Trainer {
     private final ModelConfig config;
     private final TrainingConfig training;
     private final PrintStream log;
+    private int skippedBatches;
 
     /** @param log where epochs and validation metrics are reported (with a progress bar); null = silent */
     public Trainer(ModelConfig config, TrainingConfig training, PrintStream log) {
@@ -105,8 +106,9 @@ public final class Trainer {
                     bestEpoch = epoch;
                 }
                 if (log != null) {
-                    log.printf(Locale.ROOT, "epoch %d: loss %.4f, validation HR@10 %.4f NDCG@10 %.4f%s%n",
-                            epoch, lossSum / batches, report.full().hr10(), report.full().ndcg10(), improved ? " (best)" : "");
+                    log.printf(Locale.ROOT, "epoch %d: loss %.4f, validation HR@10 %.4f NDCG@10 %.4f%s%s%n",
+                            epoch, lossSum / batches, report.full().hr10(), report.full().ndcg10(), improved ? " (best)" : "",
+                            skippedBatches > 0 ? ", " + skippedBatches + " batches skipped so far (non-finite gradient)" : "");
                 }
             }
             params.load(best);
@@ -133,15 +135,47 @@ public final class Trainer {
                 collector.backward(parts.total());
                 value = parts.total().getFloat();
             }
-            for (var e : params.arrays().entrySet()) {
-                NDArray weight = e.getValue();
+            List<NDArray> grads = new ArrayList<>();
+            for (NDArray weight : params.arrays().values()) {
                 NDArray grad = weight.getGradient();
                 grad.attach(scope);
-                adam.update(e.getKey(), weight, grad);
-                grad.subi(grad); // PyTorch accumulates gradients; DJL's collector does not clear them
+                grads.add(grad);
+            }
+            double norm = globalNorm(grads);
+            boolean finite = Double.isFinite(norm);
+            if (finite) {
+                float scale = training.clipNorm() > 0 && norm > training.clipNorm() ? (float) (training.clipNorm() / norm) : 1f;
+                int i = 0;
+                for (var e : params.arrays().entrySet()) {
+                    NDArray grad = grads.get(i++);
+                    if (scale < 1f) {
+                        grad.muli(scale);
+                    }
+                    adam.update(e.getKey(), e.getValue(), grad);
+                }
+            } else {
+                skippedBatches++;
+            }
+            // PyTorch accumulates gradients and DJL's collector does not clear them; a non-finite
+            // gradient must be overwritten, since NaN − NaN is still NaN.
+            for (NDArray grad : grads) {
+                if (finite) {
+                    grad.subi(grad);
+                } else {
+                    grad.set(new float[Math.toIntExact(grad.size())]);
+                }
             }
             return value;
         }
+    }
+
+    /** ‖g‖₂ over all gradients together (one number for the whole model, as clip-by-global-norm wants). */
+    private static double globalNorm(List<NDArray> grads) {
+        double sum = 0;
+        for (NDArray g : grads) {
+            sum += g.square().sum().getFloat();
+        }
+        return Math.sqrt(sum);
     }
 
     private ProgressBar progressBar(int epoch, int batches) {

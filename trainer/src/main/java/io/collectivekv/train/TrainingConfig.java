@@ -16,6 +16,7 @@ import io.collectivekv.model.ConfigException;
  * @param lambdaBalance   weight of the router balance loss (DESIGN §2)
  * @param unknownRate     share of input items replaced by the unknown row, so it learns to mean "something new"
  * @param validationUsers at most this many validation users per evaluation (0 = all)
+ * @param clipNorm        gradients are scaled down to this global L2 norm when larger (0 = no clipping)
  * @param seed            seeds weights, shuffling, negatives, dropout
  */
 public record TrainingConfig(
@@ -30,6 +31,7 @@ public record TrainingConfig(
         float lambdaBalance,
         float unknownRate,
         int validationUsers,
+        float clipNorm,
         long seed) {
 
     public TrainingConfig {
@@ -50,13 +52,16 @@ public record TrainingConfig(
         if (lambdaPeak < 0 || lambdaBalance < 0) {
             throw new ConfigException("lambda-peak/lambda-balance", lambdaPeak + "/" + lambdaBalance, "numbers ≥ 0");
         }
+        if (!(clipNorm >= 0)) {
+            throw new ConfigException("clip-norm", Float.toString(clipNorm), "a number ≥ 0");
+        }
         if (validationUsers < 0) {
             throw new ConfigException("validation-users", Integer.toString(validationUsers), "an integer ≥ 0");
         }
     }
 
     public static TrainingConfig defaults() {
-        return new TrainingConfig(100, 128, 1e-3f, 256, 0.2f, 200, 5, 1f, 1f, 0.01f, 0, 42L);
+        return new TrainingConfig(100, 128, 1e-3f, 256, 0.2f, 200, 5, 1f, 1f, 0.01f, 0, 1f, 42L);
     }
 
     private static void positive(String key, int value) {

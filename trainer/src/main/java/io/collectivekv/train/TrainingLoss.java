@@ -1,6 +1,7 @@
 package io.collectivekv.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import io.collectivekv.nn.LayerEntries;
 import io.collectivekv.nn.SequenceModel;
@@ -34,7 +35,7 @@ final class TrainingLoss {
         NDArray hidden = fwd.hidden();
         NDArray positive = hidden.mul(ops.embed(table, targets)).sum(new int[] {-1}, true);  // (B, T, 1)
         NDArray negative = ops.matmulTransposed(hidden, ops.embed(table, negatives));         // (B, T, K)
-        NDArray hits = targets.expandDims(-1).eq(negatives).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray hits = targets.expandDims(-1).eq(negatives).toType(DataType.FLOAT32, false);
         negative = negative.add(hits.mul(ACCIDENTAL_HIT));
         NDArray logits = positive.concat(negative, -1);                                      // (B, T, 1 + K)
         NDArray nll = logits.logSoftmax(-1).get("..., 0").neg();                              // (B, T)

@@ -10,7 +10,6 @@ import io.collectivekv.inference.Inference;
 import io.collectivekv.inference.ModelSession;
 import io.collectivekv.model.Encoder;
 import io.collectivekv.model.KvMode;
-import io.collectivekv.model.ModelConfig;
 import io.collectivekv.retrieval.TopK;
 import io.collectivekv.train.ReferenceForward;
 import io.collectivekv.train.TinyModels;

@@ -13,12 +13,12 @@ import io.collectivekv.model.ModelConfig;
 import io.collectivekv.retrieval.RankedItems;
 import io.collectivekv.retrieval.TopK;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -138,7 +138,7 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
             remapWindow(state);
         }
         if (config.get(JobSettings.CACHE_MODE).equals("none")) {
-            int[] window = java.util.Arrays.copyOf(state.window, state.window.length + 1);
+            int[] window = Arrays.copyOf(state.window, state.window.length + 1);
             window[window.length - 1] = row;
             return model.session().prefill(List.of(window)).get(0);
         }
