@@ -162,7 +162,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             cluster = builder.build();
             step = "format the log directories";
             long t2 = System.nanoTime();
-            cluster.format();
+            formatQuietly(cluster);
             step = "start the broker";
             long t3 = System.nanoTime();
             cluster.startup();
@@ -296,6 +296,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (!created.isEmpty()) {
             LOG.info("Created topics {} ({} partitions each)", created, partitions);
         }
+    }
+
+    /**
+     * Kafka's storage formatter prints its report ("Formatting metadata directory ...") to
+     * System.out, which would land in the middle of a command's output; keep it in the debug log.
+     */
+    private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream report = new java.io.ByteArrayOutputStream();
+        synchronized (System.class) {
+            System.setOut(new java.io.PrintStream(report, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                cluster.format();
+            } finally {
+                System.setOut(stdout);
+            }
+        }
+        LOG.debug("storage format: {}", report.toString(java.nio.charset.StandardCharsets.UTF_8).trim());
     }
 
     /** Shuts the broker down and deletes its data directory. Idempotent. */
