@@ -1,11 +1,9 @@
 package io.collectivekv.artifact;
 
-import io.collectivekv.data.ItemIndex;
-import java.io.UncheckedIOException;
-import java.io.IOException;
-
 import static io.collectivekv.artifact.ArtifactException.subject;
 
+import io.collectivekv.data.DataFormatException;
+import io.collectivekv.data.ItemIndex;
 import io.collectivekv.model.ModelConfig;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -31,13 +29,16 @@ public final class ModelArtifact {
     private final String manifestSha256;
     private final Map<String, byte[]> files;
     private final FloatMatrix itemEmbeddings;
+    private final ItemIndex itemIndex;
 
-    private ModelArtifact(Path location, ArtifactManifest manifest, String manifestSha256, Map<String, byte[]> files, FloatMatrix itemEmbeddings) {
+    private ModelArtifact(Path location, ArtifactManifest manifest, String manifestSha256, Map<String, byte[]> files,
+            FloatMatrix itemEmbeddings, ItemIndex itemIndex) {
         this.location = location;
         this.manifest = manifest;
         this.manifestSha256 = manifestSha256;
         this.files = files;
         this.itemEmbeddings = itemEmbeddings;
+        this.itemIndex = itemIndex;
     }
 
     /** Opens an artifact directory or {@code .zip} archive; throws {@link ArtifactException} on any defect. */
@@ -62,7 +63,8 @@ public final class ModelArtifact {
         }
         // The decoded table replaces the raw bytes: keeping both would double the largest file.
         FloatMatrix itemEmbeddings = itemEmbeddings(dirOrZip, manifest.config(), files.remove(ArtifactFormat.ITEM_EMBEDDINGS));
-        ModelArtifact artifact = new ModelArtifact(dirOrZip, manifest, Sha256.of(manifestJson), Map.copyOf(files), itemEmbeddings);
+        ItemIndex items = itemIndex(dirOrZip, manifest.config(), files.get(ArtifactFormat.ITEMS));
+        ModelArtifact artifact = new ModelArtifact(dirOrZip, manifest, Sha256.of(manifestJson), Map.copyOf(files), itemEmbeddings, items);
         LOG.info("Opened model artifact {}: version {}, {} items, cache id {}",
                 dirOrZip, manifest.modelVersion(), manifest.config().items(), manifest.cacheCompatibilityId());
         return artifact;
@@ -82,6 +84,21 @@ public final class ModelArtifact {
             throw new ArtifactException(subject(artifact, name), "sha256 mismatch (manifest "
                     + digest.sha256().substring(0, DIGEST_PREFIX) + "…, file " + actual.substring(0, DIGEST_PREFIX) + "…)");
         }
+    }
+
+    /** The vocabulary must name exactly the catalogue rows of the item table, or top-K could return a nameless row. */
+    private static ItemIndex itemIndex(Path artifact, ModelConfig config, byte[] tsv) {
+        String subject = subject(artifact, ArtifactFormat.ITEMS);
+        ItemIndex items;
+        try {
+            items = ItemIndex.read(new ByteArrayInputStream(tsv), subject);
+        } catch (DataFormatException e) {
+            throw new ArtifactException(subject, "not a valid vocabulary (" + e.getMessage() + ")");
+        }
+        if (items.size() != config.items()) {
+            throw new ArtifactException(subject, items.size() + " items do not match the manifest's " + config.items());
+        }
+        return items;
     }
 
     private static FloatMatrix itemEmbeddings(Path artifact, ModelConfig config, byte[] npy) {
@@ -134,13 +151,9 @@ public final class ModelArtifact {
         return new ByteArrayInputStream(files.get(ArtifactFormat.ITEMS));
     }
 
-    /** The vocabulary (external item id → row) parsed from items.tsv; errors name the artifact's file. */
+    /** The vocabulary (external item id → row), parsed and checked against the config on open. */
     public ItemIndex itemIndex() {
-        try (InputStream in = itemVocabulary()) {
-            return ItemIndex.read(in, location + "/" + ArtifactFormat.ITEMS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return itemIndex;
     }
 
     /** The item table, (items + 2) × d; see {@link FloatMatrix} on sharing its array. */

@@ -55,7 +55,7 @@ public final class CacheCodec {
         }
         int n = cache.length();
         ByteBuffer out = ByteBuffer.allocate(encodedSize(n)).order(ByteOrder.LITTLE_ENDIAN);
-        out.put((byte) LAYOUT_VERSION).put((byte) cache.mode().ordinal()).put((byte) precision.ordinal())
+        out.put((byte) LAYOUT_VERSION).put(modeCode(cache.mode())).put(precisionCode(precision))
                 .put((byte) cache.layers()).putShort((short) cache.width()).putInt(n);
         int w = cache.width();
         for (int l = 0; l < cache.layers(); l++) {
@@ -76,9 +76,9 @@ public final class CacheCodec {
             if (version != LAYOUT_VERSION) {
                 throw new CacheFormatException("cache layout version " + version + " is not supported (this build reads " + LAYOUT_VERSION + ")");
             }
-            KvMode mode = KvMode.values()[in.get()];
-            Precision stored = Precision.values()[in.get()];
-            int layers = in.get();
+            KvMode mode = modeOf(in.get());
+            Precision stored = precisionOf(in.get());
+            int layers = Byte.toUnsignedInt(in.get());
             int width = Short.toUnsignedInt(in.getShort());
             int n = in.getInt();
             if (mode != config.kvMode() || layers != config.layers() || width != KvCache.entryWidth(config)) {
@@ -114,6 +114,31 @@ public final class CacheCodec {
         } catch (BufferUnderflowException | ArrayIndexOutOfBoundsException e) {
             throw new CacheFormatException("cache of " + bytes.length + " bytes is truncated or corrupt");
         }
+    }
+
+    // Stored codes are fixed here, not enum ordinals: state in RocksDB outlives any reordering.
+    private static byte modeCode(KvMode mode) {
+        return (byte) (mode == KvMode.FULL ? 0 : 1);
+    }
+
+    private static KvMode modeOf(byte code) {
+        return switch (code) {
+            case 0 -> KvMode.FULL;
+            case 1 -> KvMode.COLLECTIVE;
+            default -> throw new CacheFormatException("cache has unknown kv mode code " + code);
+        };
+    }
+
+    private static byte precisionCode(Precision p) {
+        return (byte) (p == Precision.FP32 ? 0 : 1);
+    }
+
+    private static Precision precisionOf(byte code) {
+        return switch (code) {
+            case 0 -> Precision.FP32;
+            case 1 -> Precision.FP16;
+            default -> throw new CacheFormatException("cache has unknown precision code " + code);
+        };
     }
 
     private static void putIndices(ByteBuffer out, int[] values, int from, int count) {

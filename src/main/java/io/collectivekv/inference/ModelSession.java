@@ -53,12 +53,19 @@ public final class ModelSession implements AutoCloseable {
         }
         // ORT loads from files: write the verified bytes, so what runs is what was checked.
         Path dir = Files.createTempDirectory("ckv-model-");
+        Model prefillLoaded = null;
         try {
-            this.prefillModel = load(dir, "prefill", artifact.prefillGraph(), options);
+            prefillLoaded = load(dir, "prefill", artifact.prefillGraph(), options);
             this.stepModel = load(dir, "step", artifact.stepGraph(), options);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            if (prefillLoaded != null) {
+                prefillLoaded.close(); // native memory: a failed hot swap must not leak it
+            }
+            throw e;
         } finally {
             deleteRecursively(dir);
         }
+        this.prefillModel = prefillLoaded;
         this.prefill = prefillModel.newPredictor(new NoopTranslator());
         this.step = stepModel.newPredictor(new NoopTranslator());
     }

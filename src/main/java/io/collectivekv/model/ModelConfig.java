@@ -71,7 +71,7 @@ public record ModelConfig(
         requireRange(REL_POS_BUCKETS, relPosBuckets, 1, 1024);
     }
 
-    /** The defaults that produced the headline quality row; {@code items} comes from the data. */
+    /** The default model shape (what `ckv train` uses without flags); {@code items} comes from the data. */
     public static ModelConfig defaults(int items) {
         return new ModelConfig(Encoder.HSTU, KvMode.COLLECTIVE, 64, 2, 2, 2, 1024, 200, items, 32);
     }
@@ -143,9 +143,9 @@ public record ModelConfig(
     }
 
     /**
-     * The cache-compatibility id: two models share it only if a cache computed by one is valid for the
-     * other, which for learned weights means never across model versions. It is the model version
-     * plus the shape of the cache, so a job can tell "same model" from "needs a rebuild" cheaply.
+     * The shape of a cache this model computes (kv mode, layers, width, and for collective d_u and m).
+     * The artifact's cache-compatibility id is this shape plus a digest of the graphs: a cache is only
+     * valid for the very weights that computed it.
      */
     public String cacheShapeId() {
         return kvMode.id() + "-L" + layers + "-d" + d + (kvMode == KvMode.COLLECTIVE ? "-u" + userDim + "-m" + poolSize : "");

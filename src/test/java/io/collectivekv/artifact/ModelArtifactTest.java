@@ -115,6 +115,19 @@ class ModelArtifactTest {
     }
 
     @Test
+    void refusesAVocabularyOfTheWrongSize() throws Exception {
+        Path dir = written();
+        byte[] tsv = "item\trow\ni0\t2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(dir.resolve(ArtifactFormat.ITEMS), tsv);
+        ArtifactManifest manifest = ArtifactManifest.parse(dir, Files.readAllBytes(dir.resolve(ArtifactFormat.MANIFEST)));
+        Map<String, FileDigest> files = new LinkedHashMap<>(manifest.files());
+        files.put(ArtifactFormat.ITEMS, FileDigest.of(tsv));
+        Files.write(dir.resolve(ArtifactFormat.MANIFEST), new ArtifactManifest(manifest.formatVersion(), manifest.modelVersion(), manifest.createdAt(),
+                manifest.config(), manifest.cacheCompatibilityId(), files, manifest.metadata()).toJson());
+        assertRefused(dir, "artifact " + dir + ": items.tsv: 1 items do not match the manifest's 10");
+    }
+
+    @Test
     void refusesAnItemTableOfTheWrongShape() throws Exception {
         Path dir = written();
         byte[] table = NpyFile.encode(SampleArtifacts.embeddings(10, 64, 3));

@@ -11,7 +11,10 @@ public final class SampleArtifacts {
     public static final ModelConfig CONFIG = ModelConfig.defaults(10);
     public static final byte[] PREFILL = "fake prefill graph".getBytes(StandardCharsets.UTF_8);
     public static final byte[] STEP = "fake step graph".getBytes(StandardCharsets.UTF_8);
-    public static final byte[] ITEMS_TSV = "item_id\trow\nA\t2\nB\t3\n".getBytes(StandardCharsets.UTF_8);
+    /** A vocabulary of the config's 10 items, ids "i0" … "i9" at rows 2 … 11. */
+    public static final byte[] ITEMS_TSV = ("item\trow\n" + java.util.stream.IntStream.range(0, 10)
+            .mapToObj(i -> "i" + i + "\t" + (i + 2) + "\n").collect(java.util.stream.Collectors.joining()))
+            .getBytes(StandardCharsets.UTF_8);
     public static final String MODEL_VERSION = "hstu-collective-20261128T1324Z-ab12cd";
 
     private SampleArtifacts() {

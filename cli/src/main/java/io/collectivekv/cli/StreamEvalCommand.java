@@ -66,6 +66,9 @@ final class StreamEvalCommand implements Callable<Integer> {
     @Option(names = "--users", description = "evaluate only the first N users, 0 = all (default: ${DEFAULT-VALUE})")
     int users;
 
+    @Option(names = "--timeout-seconds", description = "give up when no recommendation arrives for this long (default: ${DEFAULT-VALUE})")
+    long timeoutSeconds = 120;
+
     @Option(names = "--set", description = "job setting override, key=value (repeatable)")
     Map<String, String> settings = new HashMap<>();
 
@@ -112,7 +115,7 @@ final class StreamEvalCommand implements Callable<Integer> {
 
     private RankingMetrics stream(UserSequences histories, Map<String, String> targets, Map<String, String> lastEvent,
             ModelArtifact artifact, PrintWriter out) throws Exception {
-        RankingMetrics metrics = new RankingMetrics();
+        Map<String, Integer> ranks = new HashMap<>(); // by user: a re-emitted recommendation counts once
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             Map<String, String> m = new HashMap<>(settings);
             m.put(JobSettings.TOP_K.key(), Integer.toString(K));
@@ -132,16 +135,22 @@ final class StreamEvalCommand implements Callable<Integer> {
                     ProgressBar bar = new ProgressBarBuilder().setTaskName("recommendations").setInitialMax(events)
                             .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build()) {
                 long received = 0;
-                while (metrics.count() < lastEvent.size()) {
+                long lastArrival = System.nanoTime();
+                while (ranks.size() < lastEvent.size()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                         received++;
+                        lastArrival = System.nanoTime();
                         Recommendation rec = Recommendation.fromByteBuffer(ByteBuffer.wrap(r.value()));
                         String user = lastEvent.get(rec.getTriggerEventId());
                         if (user != null) {
-                            metrics.add(rankOf(targets.get(user), rec));
+                            ranks.put(user, rankOf(targets.get(user), rec));
                         }
                     }
                     bar.stepTo(received);
+                    if (System.nanoTime() - lastArrival > Duration.ofSeconds(timeoutSeconds).toNanos()) {
+                        throw new IllegalStateException("no recommendation for " + timeoutSeconds + " s; " + ranks.size()
+                                + " of " + lastEvent.size() + " users scored");
+                    }
                     if (job.getJobStatus().get().isGloballyTerminalState()) {
                         throw new IllegalStateException("the job stopped: " + job.getJobStatus().get());
                     }
@@ -151,10 +160,12 @@ final class StreamEvalCommand implements Callable<Integer> {
             producer.join();
             job.cancel().get();
         }
+        RankingMetrics metrics = new RankingMetrics();
+        ranks.values().forEach(metrics::add);
         return metrics;
     }
 
-    /** The target's 0-based rank in the emitted top-K, or K when it is not there (a miss at K). */
+    /** The target's 0-based rank in the emitted top-K; beyond every cut-off when it is not there (a miss). */
     private static int rankOf(String target, Recommendation rec) {
         List<RecommendedItem> items = rec.getItems();
         for (int i = 0; i < items.size(); i++) {

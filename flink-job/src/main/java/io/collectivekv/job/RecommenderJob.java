@@ -122,6 +122,7 @@ public final class RecommenderJob {
         c.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
         c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(JobSettings.CHECKPOINT_DIR));
+        c.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, config.get(JobSettings.CHECKPOINT_DIR));
         long interval = config.get(JobSettings.CHECKPOINT_INTERVAL_MS);
         if (interval > 0) {
             c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(interval));

@@ -17,8 +17,9 @@ import java.util.Map;
 /**
  * The trainer's own forward pass in eval mode (no dropout, no gate) over whole sequences with the
  * banded causal mask: the reference that the exported prefill and step must reproduce, and the
- * scorer of validation during training. Sequences are not clipped: a sequence longer than W is
- * encoded with the sliding-window semantics of a step with eviction.
+ * scorer of validation during training. Sequences are cut to their last {@code maxTokens} items; a
+ * sequence longer than W within that is encoded with the sliding-window semantics of a step with
+ * eviction.
  */
 public final class EvalForward implements SequenceScorer {
     private final SequenceModel model;

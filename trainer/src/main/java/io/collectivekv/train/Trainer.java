@@ -51,6 +51,7 @@ public final class Trainer {
 
     public TrainedModel train(EncodedSequences data) {
         long started = System.nanoTime();
+        skippedBatches = 0;
         if (data.index().size() != config.items()) {
             throw new IllegalArgumentException("config has items = " + config.items() + " but the data has " + data.index().size());
         }
@@ -91,7 +92,10 @@ public final class Trainer {
                     for (int i = 0; i < batches; i++) {
                         List<int[]> slice = sequences.subList(i * training.batchSize(), Math.min(sequences.size(), (i + 1) * training.batchSize()));
                         TrainingBatch batch = TrainingBatch.of(slice, training.maxLength(), training.unknownRate(), random);
-                        lossSum += step(engine, root, model, params, adam, loss, batch, random);
+                        float batchLoss = step(engine, root, model, params, adam, loss, batch, random);
+                        if (Float.isFinite(batchLoss)) {
+                            lossSum += batchLoss;
+                        }
                         if (bar != null) {
                             bar.step();
                             bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossSum / (i + 1)));

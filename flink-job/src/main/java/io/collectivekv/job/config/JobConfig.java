@@ -26,6 +26,10 @@ public final class JobConfig implements Serializable {
     private JobConfig(Map<String, String> values) {
         this.values = values;
         JobSettings.ALL.forEach(s -> s.parse(values.get(s.key())));
+        if (get(JobSettings.DELIVERY).equals("exactly-once") && get(JobSettings.CHECKPOINT_INTERVAL_MS) == 0) {
+            // Transactions commit on checkpoints: without them no output would ever become visible.
+            throw new ConfigException(JobSettings.DELIVERY.key(), "exactly-once needs checkpoints (" + JobSettings.CHECKPOINT_INTERVAL_MS.key() + " > 0)");
+        }
     }
 
     public static JobConfig defaults() {

@@ -2,10 +2,10 @@ package io.collectivekv.job.local;
 
 import io.collectivekv.data.UserSequence;
 import io.collectivekv.data.UserSequences;
+import io.collectivekv.job.wire.Bytes;
 import io.collectivekv.schema.InteractionEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,10 +99,7 @@ public final class InteractionReplay implements Runnable {
 
     private static byte[] bytes(InteractionEvent e) {
         try {
-            ByteBuffer b = e.toByteBuffer();
-            byte[] out = new byte[b.remaining()];
-            b.get(out);
-            return out;
+            return Bytes.of(e.toByteBuffer());
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

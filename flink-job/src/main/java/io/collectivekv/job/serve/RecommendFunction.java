@@ -1,5 +1,6 @@
 package io.collectivekv.job.serve;
 
+import io.collectivekv.cache.CacheFormatException;
 import io.collectivekv.cache.KvCache;
 import io.collectivekv.inference.Inference;
 import io.collectivekv.job.config.JobConfig;
@@ -17,7 +18,6 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -28,6 +28,9 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -37,13 +40,21 @@ import org.slf4j.LoggerFactory;
  * The recommender, keyed by user: per event one incremental step over the user's cache in RocksDB
  * state, then a fresh top-K. Model releases arrive on the broadcast side; every subtask loads and
  * verifies them, switches only if they verify, and rebuilds each user's cache lazily (prefill from
- * the window) on that user's next event.
+ * the window) on that user's next event. An event that cannot be served is dead-lettered, never
+ * allowed to fail the job (it would fail again on every restart).
  */
-public final class RecommendFunction extends KeyedBroadcastProcessFunction<String, Interaction, Release, Recommended> {
+public final class RecommendFunction extends KeyedBroadcastProcessFunction<String, Interaction, Release, Recommended>
+        implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RecommendFunction.class);
+    /** How long a subtask waits before retrying a release it could not load (e.g. after a restore). */
+    private static final long RETRY_NANOS = Duration.ofMinutes(1).toNanos();
 
-    /** The release every subtask should serve; survives restarts so a restored job serves it again. */
+    /**
+     * The last release received, identical on every subtask (Flink requires broadcast state to be):
+     * what every subtask tries to serve, also after a restore. A subtask that cannot load it keeps
+     * serving what it has and retries.
+     */
     public static final MapStateDescriptor<String, Release> RELEASES =
             new MapStateDescriptor<>("model-release", Types.STRING, TypeInformation.of(Release.class));
     private static final String ACTIVE = "active";
@@ -51,25 +62,48 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
 
     private final JobConfig config;
 
+    private transient String cacheMode;
+    private transient int topK;
+    private transient boolean excludeSeen;
+    private transient int rememberedEvents;
+    private transient Release restoredRelease;
     private transient ServingModel model;
+    private transient volatile String activeVersion;
     private transient Release failedRelease;
+    private transient long retryFailedAfter;
     private transient ValueState<UserState> users;
     private transient Counter events;
     private transient Counter recommendations;
     private transient Counter unknownItems;
     private transient Counter duplicates;
     private transient Counter cacheRebuilds;
+    private transient Counter failedEvents;
     private transient Counter rejectedReleases;
-    private transient Histogram stepLatencyMicros;
-    private transient volatile long lastWindowLength;
-    private transient volatile long lastStateBytes;
+    private transient Histogram inferenceMicros;
+    private transient Histogram windowLength;
+    private transient Histogram stateBytes;
 
     public RecommendFunction(JobConfig config) {
         this.config = config;
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        // Runs before open(): after a restore, the broadcast state names the model to serve.
+        restoredRelease = context.getOperatorStateStore().getBroadcastState(RELEASES).get(ACTIVE);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // Nothing beyond the keyed and broadcast state, which Flink snapshots itself.
+    }
+
+    @Override
     public void open(OpenContext context) {
+        cacheMode = config.get(JobSettings.CACHE_MODE);
+        topK = config.get(JobSettings.TOP_K);
+        excludeSeen = config.get(JobSettings.EXCLUDE_SEEN);
+        rememberedEvents = config.get(JobSettings.DEDUP_EVENTS);
         ValueStateDescriptor<UserState> descriptor = new ValueStateDescriptor<>(USER_STATE, TypeInformation.of(UserState.class));
         long ttl = config.get(JobSettings.STATE_TTL_MS);
         if (ttl > 0) {
@@ -79,18 +113,32 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
                     .build());
         }
         users = getRuntimeContext().getState(descriptor);
-        model = ServingModel.load(config.get(JobSettings.MODEL_URI), null, config);
+        serve(initialModel());
         MetricGroup m = getRuntimeContext().getMetricGroup();
         events = m.counter("events");
         recommendations = m.counter("recommendations");
         unknownItems = m.counter("unknownItems");
         duplicates = m.counter("duplicatesDropped");
         cacheRebuilds = m.counter("cacheRebuilds");
+        failedEvents = m.counter("failedEvents");
         rejectedReleases = m.counter("rejectedReleases");
-        stepLatencyMicros = m.histogram("stepLatencyMicros", new DescriptiveStatisticsHistogram(10_000));
-        m.gauge("windowLength", () -> lastWindowLength);
-        m.gauge("stateBytesPerUser", () -> lastStateBytes);
-        m.gauge("activeModelVersion", () -> model == null ? "" : model.version());
+        inferenceMicros = m.histogram("stepLatencyMicros", new DescriptiveStatisticsHistogram(10_000));
+        windowLength = m.histogram("windowLength", new DescriptiveStatisticsHistogram(10_000));
+        stateBytes = m.histogram("stateBytesPerUser", new DescriptiveStatisticsHistogram(10_000));
+        m.gauge("activeModelVersion", () -> activeVersion);
+    }
+
+    /** The restored release if it still loads, else the configured start-up model. */
+    private ServingModel initialModel() {
+        if (restoredRelease != null) {
+            try {
+                return load(restoredRelease);
+            } catch (RuntimeException e) {
+                LOG.warn("{} (restored) could not be loaded, starting with {}: {}", restoredRelease,
+                        config.get(JobSettings.MODEL_URI), e.getMessage());
+            }
+        }
+        return ServingModel.load(config.get(JobSettings.MODEL_URI), null, config);
     }
 
     @Override
@@ -102,59 +150,86 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
 
     @Override
     public void processElement(Interaction event, ReadOnlyContext ctx, Collector<Recommended> out) throws Exception {
-        followRelease(ctx.getBroadcastState(RELEASES).get(ACTIVE));
+        follow(ctx.getBroadcastState(RELEASES).get(ACTIVE));
         UserState state = users.value();
         if (state == null) {
             state = new UserState();
         }
-        int remembered = config.get(JobSettings.DEDUP_EVENTS);
-        if (remembered > 0 && state.remembers(event.eventId)) {
+        if (rememberedEvents > 0 && state.remembers(event.eventId)) {
             duplicates.inc();
             return;
         }
-        events.inc();
-        ModelConfig modelConfig = model.config();
-        int row = model.items().row(event.itemId);
-        if (row == ModelConfig.UNKNOWN_ROW) {
-            unknownItems.inc();
+        Recommended recommendation;
+        try {
+            recommendation = recommend(event, state);
+        } catch (RuntimeException e) {
+            failedEvents.inc();
+            LOG.warn("event {} of user {} could not be served: {}", event.eventId, event.userId, e.toString());
+            ctx.output(Tags.DEAD_LETTERS, Rejected.of(event, "event could not be served by " + activeVersion + ": " + e));
+            return;
         }
-        long started = System.nanoTime();
-        Inference result = infer(state, row);
-        stepLatencyMicros.update((System.nanoTime() - started) / 1_000);
-        state.append(row, event.itemId, modelConfig.window());
-        state.modelId = model.cacheId();
-        state.eventCount++;
-        state.remember(event.eventId, remembered);
+        events.inc();
         users.update(state);
-        lastWindowLength = state.window.length;
-        lastStateBytes = state.approximateBytes();
-        out.collect(recommendation(event, state, result));
+        windowLength.update(state.window.length);
+        stateBytes.update(state.approximateBytes());
+        out.collect(recommendation);
         recommendations.inc();
     }
 
-    /** The scores after this event, updating the user's cache in {@code state} (cache modes collective and full). */
+    /** Updates {@code state} with the event and returns its recommendation; throws without touching state. */
+    private Recommended recommend(Interaction event, UserState state) {
+        int row = model.items().row(event.itemId);
+        long started = System.nanoTime();
+        UserState next = state.copy();
+        Inference result = infer(next, row);
+        inferenceMicros.update((System.nanoTime() - started) / 1_000);
+        next.append(row, event.itemId, model.config().window());
+        next.modelId = model.cacheId();
+        next.eventCount++;
+        next.remember(event.eventId, rememberedEvents);
+        Recommended r = recommendation(event, next, result);
+        if (row == ModelConfig.UNKNOWN_ROW) {
+            unknownItems.inc();
+        }
+        state.become(next);
+        return r;
+    }
+
+    /** The scores after this event; updates the cache in {@code state} unless the mode keeps none. */
     private Inference infer(UserState state, int row) {
-        if (!model.cacheId().equals(state.modelId)) {
+        boolean sameModel = model.cacheId().equals(state.modelId);
+        if (!sameModel) {
             remapWindow(state);
         }
-        if (config.get(JobSettings.CACHE_MODE).equals("none")) {
+        if (cacheMode.equals("none")) {
+            state.cache = null;
             int[] window = Arrays.copyOf(state.window, state.window.length + 1);
             window[window.length - 1] = row;
             return model.session().prefill(List.of(window)).get(0);
         }
-        KvCache cache;
-        if (state.cache != null && model.cacheId().equals(state.modelId)) {
-            cache = model.codec().decode(state.cache);
-        } else if (state.window.length == 0) {
-            cache = KvCache.empty(model.config());
-        } else {
-            // Computed by another model (or never): rebuild from the window, once per user.
-            cache = model.session().prefill(List.of(state.window)).get(0).cache();
-            cacheRebuilds.inc();
+        KvCache cache = sameModel ? decoded(state) : null;
+        if (cache == null) {
+            // Computed by another model, never computed, or unreadable: rebuild from the window.
+            cache = state.window.length == 0 ? KvCache.empty(model.config()) : model.session().prefill(List.of(state.window)).get(0).cache();
+            if (state.window.length > 0) {
+                cacheRebuilds.inc();
+            }
         }
         Inference result = model.session().step(List.of(cache), new int[] {row}).get(0);
         state.cache = model.codec().encode(result.cache());
         return result;
+    }
+
+    private KvCache decoded(UserState state) {
+        if (state.cache == null) {
+            return null;
+        }
+        try {
+            return model.codec().decode(state.cache);
+        } catch (CacheFormatException e) {
+            LOG.warn("a stored cache is unreadable, rebuilding it: {}", e.getMessage());
+            return null;
+        }
     }
 
     /** Maps the window's item ids into the active model's vocabulary (it may differ from the old one's). */
@@ -166,13 +241,13 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
 
     private Recommended recommendation(Interaction event, UserState state, Inference result) {
         BitSet seen = null;
-        if (config.get(JobSettings.EXCLUDE_SEEN)) {
+        if (excludeSeen) {
             seen = new BitSet();
             for (int r : state.window) {
                 seen.set(r);
             }
         }
-        RankedItems top = TopK.select(result.scores(), config.get(JobSettings.TOP_K), seen);
+        RankedItems top = TopK.select(result.scores(), topK, seen);
         Recommended r = new Recommended();
         r.userId = event.userId;
         r.itemIds = new String[top.size()];
@@ -183,51 +258,61 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
         r.modelVersion = model.version();
         r.triggerEventId = event.eventId;
         r.eventTimeMillis = event.eventTimeMillis;
-        r.appendTimeMillis = event.appendTimeMillis;
         r.emitTimeMillis = System.currentTimeMillis();
         return r;
     }
 
     @Override
     public void processBroadcastElement(Release release, Context ctx, Collector<Recommended> out) throws Exception {
-        BroadcastState<String, Release> releases = ctx.getBroadcastState(RELEASES);
+        ctx.getBroadcastState(RELEASES).put(ACTIVE, release);
         try {
-            switchTo(release);
-            releases.put(ACTIVE, release);
+            serve(load(release));
         } catch (RuntimeException e) {
             rejectedReleases.inc();
-            LOG.warn("{} refused, still serving {}: {}", release, model.version(), e.getMessage());
-            // Every subtask sees the release; one dead letter is enough.
-            if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0 && release.source != null) {
+            failedRelease = release;
+            retryFailedAfter = System.nanoTime() + RETRY_NANOS;
+            String where = "subtask " + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+            LOG.warn("{} refused by {}, still serving {}: {}", release, where, activeVersion, e.getMessage());
+            if (release.source != null) {
                 ctx.output(Tags.DEAD_LETTERS, Rejected.of(release.source, "model release " + release.modelVersion
-                        + " refused, still serving " + model.version() + ": " + e.getMessage()));
+                        + " refused by " + where + ", still serving " + activeVersion + ": " + e.getMessage()));
             }
         }
     }
 
-    /** After a restore, the broadcast state names the release to serve; load it once. */
-    private void followRelease(Release wanted) {
-        if (wanted == null || wanted.modelVersion.equals(model.version()) || wanted.equals(failedRelease)) {
+    /** Serves the broadcast release if this subtask does not yet (after a restore, or a retry). */
+    private void follow(Release wanted) {
+        if (wanted == null || wanted.modelVersion.equals(activeVersion)
+                || (wanted.equals(failedRelease) && System.nanoTime() < retryFailedAfter)) {
             return;
         }
         try {
-            switchTo(wanted);
+            serve(load(wanted));
+            failedRelease = null;
         } catch (RuntimeException e) {
             failedRelease = wanted;
-            LOG.warn("{} could not be restored, still serving {}: {}", wanted, model.version(), e.getMessage());
+            retryFailedAfter = System.nanoTime() + RETRY_NANOS;
+            LOG.warn("{} could not be loaded, still serving {}: {}", wanted, activeVersion, e.getMessage());
         }
     }
 
-    private void switchTo(Release release) {
+    private ServingModel load(Release release) {
         ServingModel next = ServingModel.load(release.artifactUri, release.manifestSha256, config);
         if (!next.version().equals(release.modelVersion)) {
             next.close();
             throw new IllegalArgumentException("artifact " + release.artifactUri + " holds model " + next.version()
                     + ", not the released " + release.modelVersion);
         }
+        return next;
+    }
+
+    private void serve(ServingModel next) {
         ServingModel previous = model;
         model = next;
-        previous.close();
-        LOG.info("now serving {}", model.version());
+        activeVersion = next.version();
+        if (previous != null) {
+            previous.close();
+        }
+        LOG.info("now serving {}", activeVersion);
     }
 }

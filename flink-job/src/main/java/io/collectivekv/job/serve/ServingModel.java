@@ -13,13 +13,18 @@ import java.nio.file.Path;
 
 /** A verified model ready to serve in one subtask: ORT session, vocabulary, state codec. */
 final class ServingModel implements AutoCloseable {
-    private final ModelArtifact artifact;
+    private final String version;
+    private final String cacheId;
+    private final ModelConfig config;
     private final ModelSession session;
     private final ItemIndex items;
     private final CacheCodec codec;
 
     private ServingModel(ModelArtifact artifact, ModelSession session, ItemIndex items, CacheCodec codec) {
-        this.artifact = artifact;
+        // Keep what serving needs, not the artifact: its graphs and item table are in ORT already.
+        this.version = artifact.modelVersion();
+        this.cacheId = artifact.cacheCompatibilityId();
+        this.config = artifact.config();
         this.session = session;
         this.items = items;
         this.codec = codec;
@@ -53,15 +58,15 @@ final class ServingModel implements AutoCloseable {
     }
 
     String version() {
-        return artifact.modelVersion();
+        return version;
     }
 
     String cacheId() {
-        return artifact.cacheCompatibilityId();
+        return cacheId;
     }
 
     ModelConfig config() {
-        return artifact.config();
+        return config;
     }
 
     ModelSession session() {

@@ -24,6 +24,27 @@ public class UserState {
 
     public UserState() {}
 
+    /** A deep copy, so that a failed update leaves the stored state as it was. */
+    UserState copy() {
+        UserState c = new UserState();
+        c.become(this);
+        c.window = window.clone();
+        c.windowItemIds = windowItemIds.clone();
+        c.recentEventIds = recentEventIds.clone();
+        return c;
+    }
+
+    /** Takes over the fields of {@code other}. */
+    void become(UserState other) {
+        window = other.window;
+        windowItemIds = other.windowItemIds;
+        cache = other.cache;
+        modelId = other.modelId;
+        eventCount = other.eventCount;
+        recentEventIds = other.recentEventIds;
+        recentNext = other.recentNext;
+    }
+
     boolean remembers(String eventId) {
         for (String id : recentEventIds) {
             if (eventId.equals(id)) {

@@ -3,10 +3,10 @@ package io.collectivekv.job.wire;
 import java.nio.ByteBuffer;
 
 /** The remaining bytes of an encoder's buffer as an array, for Kafka. */
-final class Bytes {
+public final class Bytes {
     private Bytes() {}
 
-    static byte[] of(ByteBuffer buffer) {
+    public static byte[] of(ByteBuffer buffer) {
         byte[] out = new byte[buffer.remaining()];
         buffer.get(out);
         return out;

@@ -32,7 +32,7 @@ public final class InteractionDecoder extends ProcessFunction<RawRecord, Interac
             problem = validate(e, raw.key);
             if (problem == null) {
                 out.collect(new Interaction(e.getEventId(), e.getUserId(), e.getItemId(), e.getAction(),
-                        e.getEventTimeMillis().toEpochMilli(), raw.timestamp));
+                        e.getEventTimeMillis().toEpochMilli()).from(raw.topic, raw.partition, raw.offset));
                 return;
             }
         } catch (Exception e) {

@@ -10,7 +10,6 @@ public class Recommended {
     public String triggerEventId;
     public long eventTimeMillis;
     public long emitTimeMillis;
-    public long appendTimeMillis;
 
     public Recommended() {}
 }

@@ -121,7 +121,7 @@ class RecommendFunctionTest {
     }
 
     private static Interaction event(String eventId, String user, String item) {
-        return new Interaction(eventId, user, item, "view", 1L, 1L);
+        return new Interaction(eventId, user, item, "view", 1L).from("interactions", 0, 0L);
     }
 
     private static String item(int i) {
