@@ -164,7 +164,10 @@ class CacheCodecTest {
         CacheCodec codec = new CacheCodec(COLLECTIVE, Precision.FP32);
         byte[] bytes = codec.encode(randomCache(COLLECTIVE, 1, 9));
         bytes[2] = 7;
-        assertEquals("cache of 50 bytes is truncated or corrupt", decodeError(codec, bytes));
+        assertEquals("cache has unknown precision code 7", decodeError(codec, bytes));
+        bytes[2] = 0;
+        bytes[1] = 9;
+        assertEquals("cache has unknown kv mode code 9", decodeError(codec, bytes));
     }
 
     @Test

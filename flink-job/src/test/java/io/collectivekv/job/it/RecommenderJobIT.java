@@ -146,7 +146,7 @@ class RecommenderJobIT {
 
             io.release(releases, next.modelVersion(), tampered.toUri().toString(), next.manifestSha256());
             DeadLetter refused = deadLetters(io, config, 1).get(0);
-            assertTrue(refused.getError().contains("refused, still serving " + before.version()), refused.getError());
+            assertTrue(refused.getError().contains("refused by subtask") && refused.getError().contains("still serving " + before.version()), refused.getError());
             assertTrue(refused.getError().contains("step.onnx"), refused.getError());
             io.interaction(in, "a3", "u1", item(2));
             Recommendation stillOld = recommendations(io, config, 3).get(2);
