@@ -9,7 +9,7 @@ import io.collectivekv.data.EncodedSequences;
 import io.collectivekv.export.ArtifactExport;
 import io.collectivekv.job.config.JobConfig;
 import io.collectivekv.job.config.JobSettings;
-import io.collectivekv.job.kafka.EmbeddedKafka;
+import io.collectivekv.kafka.EmbeddedKafka;
 import io.collectivekv.model.Encoder;
 import io.collectivekv.model.KvMode;
 import io.collectivekv.schema.DeadLetter;

@@ -1,20 +1,20 @@
-package io.collectivekv.job.local;
+package io.collectivekv.cli;
 
 import io.collectivekv.job.config.JobConfig;
 import io.collectivekv.job.config.JobSettings;
-import io.collectivekv.job.kafka.EmbeddedKafka;
+import io.collectivekv.kafka.EmbeddedKafka;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
 /** The job's settings for a local run against an embedded broker, with the job's topics created. */
-public final class LocalSettings {
+final class LocalSettings {
     private LocalSettings() {}
 
     /**
      * @param overrides settings given by the user; the broker address and model always come from here
      */
-    public static JobConfig forEmbeddedKafka(EmbeddedKafka kafka, Path model, Map<String, String> overrides) {
+    static JobConfig forEmbeddedKafka(EmbeddedKafka kafka, Path model, Map<String, String> overrides) {
         Map<String, String> m = new HashMap<>(overrides);
         m.put(JobSettings.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
         m.put(JobSettings.MODEL_URI.key(), model.toString());

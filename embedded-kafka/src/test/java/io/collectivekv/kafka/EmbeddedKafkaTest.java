@@ -1,4 +1,4 @@
-package io.collectivekv.job.kafka;
+package io.collectivekv.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

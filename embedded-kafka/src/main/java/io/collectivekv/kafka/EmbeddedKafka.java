@@ -1,4 +1,4 @@
-package io.collectivekv.job.kafka;
+package io.collectivekv.kafka;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
