@@ -147,8 +147,7 @@ final class RunCommand implements Callable<Integer> {
         }
         ItemIndex index = ItemIndex.of(users);
         EncodedSequences encoded = EncodedSequences.encode(users, index);
-        out.printf("training a model on %s (%d users, %d items); it is kept in %s for next time%n",
-                data.describe(), encoded.userCount(), index.size(), dir);
+        out.printf("training a model on %s (%d users); it is kept in %s for next time%n", data.describe(), encoded.userCount(), dir);
         out.flush();
         var trained = new Trainer(DemoCommand.DEMO_MODEL.withItems(index.size()), DemoCommand.DEMO_TRAINING, System.err).train(encoded);
         ArtifactExport.write(trained, dir, Map.of("data", data.describe(), "command", "ckv run"));
