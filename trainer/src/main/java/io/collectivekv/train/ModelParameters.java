@@ -39,18 +39,6 @@ final class ModelParameters implements AutoCloseable {
         return w;
     }
 
-    /** Overwrites the current values in place (restoring the best epoch). */
-    void load(Weights weights) {
-        for (ParameterSpec spec : specs) {
-            NDArray a = arrays.get(spec.name());
-            a.set(weights.values(spec.name()));
-        }
-    }
-
-    NDManager manager() {
-        return manager;
-    }
-
     @Override
     public void close() {
         manager.close();

@@ -115,7 +115,6 @@ public final class Trainer {
                             skippedBatches > 0 ? ", " + skippedBatches + " batches skipped so far (non-finite gradient)" : "");
                 }
             }
-            params.load(best);
             return new TrainedModel(config, best, data.index(), bestReport, bestEpoch, epoch, training.dropout(),
                     Duration.ofNanos(System.nanoTime() - started));
         }
