@@ -3,7 +3,6 @@ package io.collectivekv.cli;
 import io.collectivekv.artifact.ArtifactFormat;
 import io.collectivekv.artifact.ModelArtifact;
 import io.collectivekv.data.EncodedSequences;
-import io.collectivekv.data.ItemIndex;
 import io.collectivekv.data.UserSequences;
 import io.collectivekv.eval.EvaluationReport;
 import io.collectivekv.eval.Evaluator;
@@ -11,12 +10,8 @@ import io.collectivekv.eval.LeaveOneOutSplit;
 import io.collectivekv.export.ArtifactExport;
 import io.collectivekv.inference.ModelSession;
 import io.collectivekv.inference.PrefillScorer;
-import io.collectivekv.model.Encoder;
-import io.collectivekv.model.KvMode;
 import io.collectivekv.model.ModelConfig;
 import io.collectivekv.train.TrainedModel;
-import io.collectivekv.train.Trainer;
-import io.collectivekv.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -38,10 +33,6 @@ import picocli.CommandLine.Spec;
         description = "Train a small collective HSTU model on the built-in synthetic data (or --data), export it, "
                 + "evaluate the artifact through ONNX Runtime and print its cache size.")
 final class DemoCommand implements Callable<Integer> {
-    /** Small enough to train in well under a minute on two cores. */
-    static final ModelConfig DEMO_MODEL = new ModelConfig(Encoder.HSTU, KvMode.COLLECTIVE, 32, 2, 2, 2, 128, 50, 1, 16);
-    static final TrainingConfig DEMO_TRAINING = new TrainingConfig(8, 128, 3e-3f, 128, 0.1f, 50, 3, 1f, 1f, 0.01f, 500, 1f, 42L);
-
     @Mixin
     DataOptions data = new DataOptions();
 
@@ -55,13 +46,12 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         UserSequences users = data.read();
-        ItemIndex index = ItemIndex.of(users);
-        EncodedSequences encoded = EncodedSequences.encode(users, index);
-        ModelConfig config = DEMO_MODEL.withItems(index.size());
-        stdout.printf("1/4 train %s/%s on %s: %d users, %d items, %d interactions%n", config.encoder().id(), config.kvMode().id(),
-                data.describe(), encoded.userCount(), index.size(), encoded.interactionCount());
+        stdout.printf("1/4 train %s/%s on %s: %d users, %d interactions%n", QuickModel.SHAPE.encoder().id(),
+                QuickModel.SHAPE.kvMode().id(), data.describe(), users.userCount(), users.interactionCount());
         stdout.flush();
-        TrainedModel trained = new Trainer(config, DEMO_TRAINING, System.err).train(encoded);
+        TrainedModel trained = QuickModel.train(users, System.err);
+        ModelConfig config = trained.config();
+        EncodedSequences encoded = EncodedSequences.encode(users, trained.items());
 
         replaceEarlierArtifact(out);
         var manifest = ArtifactExport.write(trained, out, Map.of("data", data.describe(), "command", "ckv demo"));

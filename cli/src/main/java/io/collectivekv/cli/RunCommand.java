@@ -1,8 +1,6 @@
 package io.collectivekv.cli;
 
 import io.collectivekv.artifact.ArtifactFormat;
-import io.collectivekv.data.EncodedSequences;
-import io.collectivekv.data.ItemIndex;
 import io.collectivekv.data.UserSequences;
 import io.collectivekv.export.ArtifactExport;
 import io.collectivekv.job.config.JobConfig;
@@ -11,7 +9,6 @@ import io.collectivekv.kafka.EmbeddedKafka;
 import io.collectivekv.job.local.InteractionReplay;
 import io.collectivekv.job.local.LocalJob;
 import io.collectivekv.job.local.RecommendationMonitor;
-import io.collectivekv.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,11 +142,9 @@ final class RunCommand implements Callable<Integer> {
             out.println("reusing model " + dir);
             return dir;
         }
-        ItemIndex index = ItemIndex.of(users);
-        EncodedSequences encoded = EncodedSequences.encode(users, index);
-        out.printf("training a model on %s (%d users); it is kept in %s for next time%n", data.describe(), encoded.userCount(), dir);
+        out.printf("training a model on %s (%d users); it is kept in %s for next time%n", data.describe(), users.userCount(), dir);
         out.flush();
-        var trained = new Trainer(DemoCommand.DEMO_MODEL.withItems(index.size()), DemoCommand.DEMO_TRAINING, System.err).train(encoded);
+        var trained = QuickModel.train(users, System.err);
         ArtifactExport.write(trained, dir, Map.of("data", data.describe(), "command", "ckv run"));
         return dir;
     }
