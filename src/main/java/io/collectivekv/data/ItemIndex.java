@@ -1,7 +1,6 @@
 package io.collectivekv.data;
 
 import io.collectivekv.model.ModelConfig;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -80,22 +79,28 @@ public final class ItemIndex {
     }
 
     public void write(Path file) {
-        // Checked before opening the file, so a bad id leaves no half-written index behind.
-        for (String id : idByRow) {
-            if (id.indexOf('\t') >= 0 || id.indexOf('\n') >= 0 || id.indexOf('\r') >= 0) {
-                throw new IllegalArgumentException(file + ": item id '" + id + "' contains a tab or a line break");
-            }
-        }
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write(HEADER);
-            out.newLine();
-            for (int i = 0; i < idByRow.size(); i++) {
-                out.write(idByRow.get(i) + "\t" + (FIRST_ITEM_ROW + i));
-                out.newLine();
-            }
+        try {
+            Files.write(file, toTsv(file.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The file's content, as the model artifact stores it under {@link #FILE_NAME}. */
+    public byte[] toTsv() {
+        return toTsv(FILE_NAME);
+    }
+
+    private byte[] toTsv(String target) {
+        StringBuilder out = new StringBuilder(HEADER).append('\n');
+        for (int i = 0; i < idByRow.size(); i++) {
+            String id = idByRow.get(i);
+            if (id.indexOf('\t') >= 0 || id.indexOf('\n') >= 0 || id.indexOf('\r') >= 0) {
+                throw new IllegalArgumentException(target + ": item id '" + id + "' contains a tab or a line break");
+            }
+            out.append(id).append('\t').append(FIRST_ITEM_ROW + i).append('\n');
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Reads what {@link #write} wrote; see {@link #read(InputStream, String)}. */

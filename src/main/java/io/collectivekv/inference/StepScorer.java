@@ -24,28 +24,19 @@ public final class StepScorer implements SequenceScorer {
 
     @Override
     public float[][] scores(List<int[]> histories) {
-        float[][] out = new float[histories.size()][];
         List<int[]> prefixes = new ArrayList<>();
-        List<Integer> withPrefix = new ArrayList<>();
-        for (int i = 0; i < histories.size(); i++) {
-            int[] h = histories.get(i);
+        for (int[] h : histories) {
             if (h.length > 1) {
                 prefixes.add(Arrays.copyOf(h, h.length - 1));
-                withPrefix.add(i);
             }
         }
-        List<KvCache> caches = new ArrayList<>();
         List<Inference> prefilled = prefixes.isEmpty() ? List.of() : session.prefill(prefixes);
+        List<KvCache> caches = new ArrayList<>();
         int next = 0;
-        for (int i = 0; i < histories.size(); i++) {
-            boolean hasPrefix = next < withPrefix.size() && withPrefix.get(next) == i;
-            caches.add(hasPrefix ? codec.decode(codec.encode(prefilled.get(next++).cache())) : KvCache.empty(session.config()));
+        for (int[] h : histories) {
+            caches.add(h.length > 1 ? codec.decode(codec.encode(prefilled.get(next++).cache())) : KvCache.empty(session.config()));
         }
         int[] last = histories.stream().mapToInt(h -> h[h.length - 1]).toArray();
-        List<Inference> stepped = session.step(caches, last);
-        for (int i = 0; i < out.length; i++) {
-            out[i] = stepped.get(i).scores();
-        }
-        return out;
+        return session.step(caches, last).stream().map(Inference::scores).toArray(float[][]::new);
     }
 }

@@ -7,19 +7,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
-import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import io.collectivekv.export.OnnxGraph;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -83,24 +75,11 @@ public class MatmulBenchmark {
     }
 
     private static byte[] graph(int n) {
-        ByteBuffer weights = ByteBuffer.allocate(n * n * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        weights.asFloatBuffer().put(random(n * n));
-        TensorProto b = TensorProto.newBuilder().setName("b").setDataType(TensorProto.DataType.FLOAT.getNumber())
-                .addDims(n).addDims(n).setRawData(ByteString.copyFrom(weights.array())).build();
-        GraphProto g = GraphProto.newBuilder().setName("matmul")
-                .addInput(matrix("a", n)).addOutput(matrix("c", n)).addInitializer(b)
-                .addNode(NodeProto.newBuilder().setOpType("MatMul").addInput("a").addInput("b").addOutput("c"))
-                .build();
-        return ModelProto.newBuilder().setIrVersion(8).setGraph(g)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(17)).build().toByteArray();
-    }
-
-    private static ValueInfoProto matrix(String name, int n) {
-        TensorShapeProto shape = TensorShapeProto.newBuilder()
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(n))
-                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(n)).build();
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape))).build();
+        OnnxGraph g = new OnnxGraph("matmul");
+        String a = g.input("a", DataType.FLOAT, (long) n, (long) n);
+        String b = g.floatInitializer("b", new long[] {n, n}, random(n * n));
+        g.output(g.node("MatMul", List.of(a, b)), "c", DataType.FLOAT, (long) n, (long) n);
+        return g.toModelBytes("collectivekv-benchmarks", "matmul reference");
     }
 
     private static float[] random(int size) {

@@ -17,6 +17,7 @@ import io.collectivekv.job.config.JobSettings;
 import io.collectivekv.kafka.EmbeddedKafka;
 import io.collectivekv.job.local.InteractionReplay;
 import io.collectivekv.job.local.LocalJob;
+import io.collectivekv.job.local.TopicReader;
 import io.collectivekv.schema.Recommendation;
 import io.collectivekv.schema.RecommendedItem;
 import java.io.PrintWriter;
@@ -28,8 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -38,7 +37,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -130,7 +128,7 @@ final class StreamEvalCommand implements Callable<Integer> {
                     artifact.modelVersion(), config.get(JobSettings.CACHE_MODE));
             out.flush();
             long started = System.nanoTime();
-            try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.bootstrapServers(), config.get(JobSettings.TOPIC_RECOMMENDATIONS));
+            try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.fromStart(kafka.bootstrapServers(), config.get(JobSettings.TOPIC_RECOMMENDATIONS), "stream-eval");
                     ProgressBar bar = new ProgressBarBuilder().setTaskName("recommendations").setInitialMax(events)
                             .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build()) {
                 long received = 0;
@@ -173,18 +171,5 @@ final class StreamEvalCommand implements Callable<Integer> {
             }
         }
         return Integer.MAX_VALUE / 2;
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String topic) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", "stream-eval-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        p.put("isolation.level", "read_committed");
-        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p);
-        c.subscribe(List.of(topic));
-        return c;
     }
 }

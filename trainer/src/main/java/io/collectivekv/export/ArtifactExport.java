@@ -7,7 +7,6 @@ import io.collectivekv.model.ModelConfig;
 import io.collectivekv.nn.SequenceModel;
 import io.collectivekv.train.TrainedModel;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -30,14 +29,7 @@ public final class ArtifactExport {
         byte[] prefill = exporter.prefill();
         byte[] step = exporter.step();
 
-        Path vocabulary = Files.createTempFile("ckv-items-", ".tsv");
-        byte[] itemsTsv;
-        try {
-            trained.items().write(vocabulary);
-            itemsTsv = Files.readAllBytes(vocabulary);
-        } finally {
-            Files.deleteIfExists(vocabulary);
-        }
+        byte[] itemsTsv = trained.items().toTsv();
         FloatMatrix table = new FloatMatrix(config.itemRows(), config.d(), trained.weights().values(SequenceModel.ITEM_EMBEDDING));
 
         Map<String, String> metadata = new LinkedHashMap<>(extra);

@@ -21,30 +21,30 @@ import java.util.Map;
  * node gets a fresh output name. Written for this project's needs (opset 17, float and int64
  * tensors) rather than bending a general builder to int64 inputs and multi-output quirks.
  */
-final class OnnxGraph {
+public final class OnnxGraph {
     static final int OPSET = 17;
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final Map<String, String> constants = new HashMap<>();
     private int nextId;
 
-    OnnxGraph(String name) {
+    public OnnxGraph(String name) {
         graph.setName(name);
     }
 
     /** A graph input; a dimension is a Long (fixed) or a String (symbolic, e.g. "batch"). */
-    String input(String name, TensorProto.DataType type, Object... dims) {
+    public String input(String name, TensorProto.DataType type, Object... dims) {
         graph.addInput(valueInfo(name, type, dims));
         return name;
     }
 
     /** Exposes {@code value} as a graph output called {@code name}. */
-    void output(String value, String name, TensorProto.DataType type, Object... dims) {
+    public void output(String value, String name, TensorProto.DataType type, Object... dims) {
         graph.addNode(NodeProto.newBuilder().setOpType("Identity").addInput(value).addOutput(name).setName(name + "_out"));
         graph.addOutput(valueInfo(name, type, dims));
     }
 
-    String floatInitializer(String name, long[] shape, float[] data) {
+    public String floatInitializer(String name, long[] shape, float[] data) {
         ByteBuffer buf = ByteBuffer.allocate(data.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(data);
         graph.addInitializer(tensor(name, TensorProto.DataType.FLOAT, shape, buf.array()));
@@ -80,7 +80,7 @@ final class OnnxGraph {
     }
 
     /** Adds a node with one output and returns that output's name. */
-    String node(String op, List<String> inputs, AttributeProto... attributes) {
+    public String node(String op, List<String> inputs, AttributeProto... attributes) {
         String out = op.toLowerCase() + "_" + (nextId++);
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(out).addAllInput(inputs).addOutput(out);
         for (AttributeProto a : attributes) {
@@ -110,7 +110,7 @@ final class OnnxGraph {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
     }
 
-    byte[] toModelBytes(String producer, String docString) {
+    public byte[] toModelBytes(String producer, String docString) {
         return ModelProto.newBuilder()
                 .setIrVersion(8)
                 .setProducerName(producer)

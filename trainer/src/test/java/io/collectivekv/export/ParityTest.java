@@ -101,7 +101,8 @@ class ParityTest {
             for (int u = 0; u < data.userCount() && found < 2; u++) {
                 int[] rows = data.rows(u);
                 if (rows.length >= length) {
-                    out.add(Arrays.copyOfRange(rows, u % Math.max(1, rows.length - length + 1), u % Math.max(1, rows.length - length + 1) + length));
+                    int start = u % (rows.length - length + 1); // a different slice per user
+                    out.add(Arrays.copyOfRange(rows, start, start + length));
                     found++;
                 }
             }

@@ -6,13 +6,10 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** Reads the recommendations topic and keeps what a progress display needs: counts, latencies, a sample. */
 public final class RecommendationMonitor implements Runnable {
@@ -57,14 +54,7 @@ public final class RecommendationMonitor implements Runnable {
 
     @Override
     public void run() {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", "monitor-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of(topic));
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.fromStart(bootstrap, topic, "monitor")) {
             while (!stopped) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     record(r);

@@ -1,5 +1,6 @@
 package io.collectivekv.job.it;
 
+import io.collectivekv.job.local.TopicReader;
 import io.collectivekv.schema.DeadLetter;
 import io.collectivekv.schema.InteractionEvent;
 import io.collectivekv.schema.ModelRelease;
@@ -11,13 +12,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Produces and consumes the job's Avro records on a real broker, for the integration tests. */
@@ -53,16 +52,8 @@ final class TopicIO implements AutoCloseable {
 
     /** Reads a topic from the start until {@code done} holds for what was read, or the timeout. */
     List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", "test-" + UUID.randomUUID());
-        p.put("auto.offset.reset", "earliest");
-        p.put("isolation.level", "read_committed");
-        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of(topic));
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.fromStart(bootstrap, topic, "test")) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!done.test(out) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
