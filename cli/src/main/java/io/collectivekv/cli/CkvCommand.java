@@ -4,6 +4,7 @@ import io.collectivekv.artifact.ArtifactException;
 import io.collectivekv.cache.CacheFormatException;
 import io.collectivekv.data.DataFormatException;
 import io.collectivekv.model.ConfigException;
+import io.collectivekv.rollout.RolloutException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "ckv 0.1.0",
         description = "CollectiveKV streaming recommender: run the job locally, train, export, evaluate and size models.",
-        subcommands = {RunCommand.class, TrainCommand.class, EvalCommand.class, StreamEvalCommand.class, CacheSizeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, TrainCommand.class, EvalCommand.class, StreamEvalCommand.class, CacheSizeCommand.class, DemoCommand.class, RolloutCommand.class, ReencodeCommand.class, RollbackCommand.class, CommandLine.HelpCommand.class})
 public final class CkvCommand {
 
     public static void main(String[] args) {
@@ -44,7 +45,7 @@ public final class CkvCommand {
         PrintWriter err = cli.getErr();
         if (e instanceof ConfigException || e instanceof DataFormatException || e instanceof ArtifactException
                 || e instanceof CacheFormatException || e instanceof UncheckedIOException || e instanceof IOException
-                || e instanceof IllegalArgumentException) {
+                || e instanceof IllegalArgumentException || e instanceof RolloutException) {
             err.println("ckv: " + e.getMessage());
             return 1;
         }

@@ -47,6 +47,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  */
 public final class RecommenderJob {
     public static final String NAME = "collectivekv-recommender";
+    /** The recommender operator's uid: its keyed state (users) and broadcast state (models) live under it in savepoints. */
+    public static final String RECOMMEND_UID = "recommend";
 
     private RecommenderJob() {}
 
@@ -67,7 +69,7 @@ public final class RecommenderJob {
         SingleOutputStreamOperator<Recommended> recommended = decoded
                 .keyBy(i -> i.userId, Types.STRING)
                 .connect(broadcast)
-                .process(new RecommendFunction(config)).name("recommend").uid("recommend");
+                .process(new RecommendFunction(config)).name("recommend").uid(RECOMMEND_UID);
         recommended.sinkTo(recommendations).name("recommendations").uid("recommendations-sink");
 
         DataStream<Rejected> rejected = decoded.getSideOutput(Tags.DEAD_LETTERS)

@@ -19,14 +19,9 @@ public final class RecommenderJobMain {
             file = Path.of(args[1]);
             rest = Arrays.copyOfRange(args, 2, args.length);
         }
-        JobConfig config;
-        try {
-            config = JobConfig.load(file, JobConfig.overrides(rest));
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
-            System.err.println("recommender: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+        // A bad setting throws with a one-line message naming the key. No System.exit: submitted
+        // through the REST API, main runs inside the JobManager, which must not exit.
+        JobConfig config = JobConfig.load(file, JobConfig.overrides(rest));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RecommenderJob.flinkConfiguration(config));
         RecommenderJob.buildOnKafka(env, config);
         env.execute(RecommenderJob.NAME);

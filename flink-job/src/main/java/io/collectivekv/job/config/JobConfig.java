@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -89,6 +91,19 @@ public final class JobConfig implements Serializable {
         Map<String, String> v = new LinkedHashMap<>(values);
         v.put(setting.key(), value);
         return of(v);
+    }
+
+    /**
+     * Every setting as {@code --key value} program arguments: what a job submitted through Flink's
+     * REST API needs to run with exactly this configuration, with no file on the cluster.
+     */
+    public List<String> toProgramArgs() {
+        List<String> args = new ArrayList<>();
+        values.forEach((k, v) -> {
+            args.add("--" + k);
+            args.add(v);
+        });
+        return args;
     }
 
     /** The documented defaults file: one commented block per setting. */

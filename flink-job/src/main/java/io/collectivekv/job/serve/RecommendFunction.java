@@ -18,10 +18,9 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -57,8 +56,10 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
      */
     public static final MapStateDescriptor<String, Release> RELEASES =
             new MapStateDescriptor<>("model-release", Types.STRING, TypeInformation.of(Release.class));
-    private static final String ACTIVE = "active";
-    public static final String USER_STATE = "user";
+    /** The release being served: the configured model, or a later release. */
+    public static final String ACTIVE = "active";
+    /** The model.uri the job was (re)started with, to tell a restart with a new model from a recovery. */
+    public static final String CONFIGURED = "configured";
 
     private final JobConfig config;
 
@@ -66,7 +67,7 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
     private transient int topK;
     private transient boolean excludeSeen;
     private transient int rememberedEvents;
-    private transient Release restoredRelease;
+    private transient Release startRelease;
     private transient ServingModel model;
     private transient volatile String activeVersion;
     private transient Release failedRelease;
@@ -89,8 +90,17 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        // Runs before open(): after a restore, the broadcast state names the model to serve.
-        restoredRelease = context.getOperatorStateStore().getBroadcastState(RELEASES).get(ACTIVE);
+        // Runs before open(), on every subtask with the same broadcast state and the same config,
+        // so every subtask makes the same choice and writes the same entries.
+        BroadcastState<String, Release> releases = context.getOperatorStateStore().getBroadcastState(RELEASES);
+        Release configured = ServingModel.describe(config.get(JobSettings.MODEL_URI));
+        if (!configured.equals(releases.get(CONFIGURED))) {
+            // A first start, or a restart with another model.uri (a rollout or a rollback): the
+            // operator's newest decision wins over any release the savepoint remembers.
+            releases.put(CONFIGURED, configured);
+            releases.put(ACTIVE, configured);
+        }
+        startRelease = releases.get(ACTIVE);
     }
 
     @Override
@@ -104,15 +114,7 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
         topK = config.get(JobSettings.TOP_K);
         excludeSeen = config.get(JobSettings.EXCLUDE_SEEN);
         rememberedEvents = config.get(JobSettings.DEDUP_EVENTS);
-        ValueStateDescriptor<UserState> descriptor = new ValueStateDescriptor<>(USER_STATE, TypeInformation.of(UserState.class));
-        long ttl = config.get(JobSettings.STATE_TTL_MS);
-        if (ttl > 0) {
-            descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(ttl))
-                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                    .build());
-        }
-        users = getRuntimeContext().getState(descriptor);
+        users = getRuntimeContext().getState(UserState.descriptor(config.get(JobSettings.STATE_TTL_MS)));
         serve(initialModel());
         MetricGroup m = getRuntimeContext().getMetricGroup();
         events = m.counter("events");
@@ -128,17 +130,17 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
         m.gauge("activeModelVersion", () -> activeVersion);
     }
 
-    /** The restored release if it still loads, else the configured start-up model. */
+    /** The release to start with if it loads, else the configured model (a failure there fails the start). */
     private ServingModel initialModel() {
-        if (restoredRelease != null) {
+        String configured = config.get(JobSettings.MODEL_URI);
+        if (!startRelease.artifactUri.equals(configured)) {
             try {
-                return load(restoredRelease);
+                return load(startRelease);
             } catch (RuntimeException e) {
-                LOG.warn("{} (restored) could not be loaded, starting with {}: {}", restoredRelease,
-                        config.get(JobSettings.MODEL_URI), e.getMessage());
+                LOG.warn("{} (restored) could not be loaded, starting with {}: {}", startRelease, configured, e.getMessage());
             }
         }
-        return ServingModel.load(config.get(JobSettings.MODEL_URI), null, config);
+        return ServingModel.load(configured, null, config);
     }
 
     @Override
@@ -197,27 +199,28 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
 
     /** The scores after this event; updates the cache in {@code state} unless the mode keeps none. */
     private Inference infer(UserState state, int row) {
-        boolean sameModel = model.cacheId().equals(state.modelId);
-        if (!sameModel) {
-            remapWindow(state);
+        boolean keepCache = !cacheMode.equals("none");
+        if (!model.cacheId().equals(state.modelId) && model.adopt(state, keepCache)) {
+            // Computed by another model (a release, or a rollout without re-encode): rebuilt lazily.
+            cacheRebuilds.inc();
         }
-        if (cacheMode.equals("none")) {
-            state.cache = null;
+        if (!keepCache) {
             int[] window = Arrays.copyOf(state.window, state.window.length + 1);
             window[window.length - 1] = row;
             return model.session().prefill(List.of(window)).get(0);
         }
-        KvCache cache = sameModel ? decoded(state) : null;
+        KvCache cache = decoded(state);
         if (cache == null) {
-            // Computed by another model, never computed, or unreadable: rebuild from the window.
-            cache = state.window.length == 0 ? KvCache.empty(model.config()) : model.session().prefill(List.of(state.window)).get(0).cache();
-            if (state.window.length > 0) {
-                cacheRebuilds.inc();
-            }
+            cache = state.window.length == 0 ? KvCache.empty(model.config()) : unreadableCacheRebuilt(state);
         }
         Inference result = model.session().step(List.of(cache), new int[] {row}).get(0);
         state.cache = model.codec().encode(result.cache());
         return result;
+    }
+
+    private KvCache unreadableCacheRebuilt(UserState state) {
+        cacheRebuilds.inc();
+        return model.session().prefill(List.of(state.window)).get(0).cache();
     }
 
     private KvCache decoded(UserState state) {
@@ -229,13 +232,6 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
         } catch (CacheFormatException e) {
             LOG.warn("a stored cache is unreadable, rebuilding it: {}", e.getMessage());
             return null;
-        }
-    }
-
-    /** Maps the window's item ids into the active model's vocabulary (it may differ from the old one's). */
-    private void remapWindow(UserState state) {
-        for (int i = 0; i < state.window.length; i++) {
-            state.window[i] = model.items().row(state.windowItemIds[i]);
         }
     }
 

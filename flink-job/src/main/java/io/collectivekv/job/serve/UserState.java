@@ -1,12 +1,19 @@
 package io.collectivekv.job.serve;
 
+import java.time.Duration;
 import java.util.Arrays;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * One user's keyed state (a Flink POJO: fields may be added in later versions, and Flink's POJO
  * serializer migrates savepoints taken before).
  */
 public class UserState {
+    /** Name of the keyed state, as the job and the savepoint tools (re-encode, inspection) address it. */
+    public static final String STATE_NAME = "user";
+
     /** The last W item rows, oldest first, in the vocabulary of the model {@link #modelId}. */
     public int[] window = new int[0];
     /** The external ids of the window's items, so a new model with another vocabulary can re-map them. */
@@ -23,6 +30,23 @@ public class UserState {
     public int recentNext;
 
     public UserState() {}
+
+    /**
+     * The keyed state's descriptor. The job and the savepoint tools must build the same one: a
+     * savepoint written without TTL cannot be read with it, and the other way round.
+     *
+     * @param ttlMillis drop a user's state after this long without a write, in processing time (0 = never)
+     */
+    public static ValueStateDescriptor<UserState> descriptor(long ttlMillis) {
+        ValueStateDescriptor<UserState> descriptor = new ValueStateDescriptor<>(STATE_NAME, TypeInformation.of(UserState.class));
+        if (ttlMillis > 0) {
+            descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(ttlMillis))
+                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                    .build());
+        }
+        return descriptor;
+    }
 
     /** A deep copy, so that a failed update leaves the stored state as it was. */
     UserState copy() {

@@ -11,23 +11,23 @@ import java.util.BitSet;
 import java.util.List;
 
 /** The core's offline answer for a user's history: prefill, then top-K without the seen items. */
-final class OfflineRecommender implements AutoCloseable {
+public final class OfflineRecommender implements AutoCloseable {
     private final ModelSession session;
     private final ItemIndex items;
     private final String version;
 
-    OfflineRecommender(Path artifactPath) throws Exception {
+    public OfflineRecommender(Path artifactPath) throws Exception {
         ModelArtifact artifact = ModelArtifact.open(artifactPath);
         items = artifact.itemIndex();
         session = ModelSession.open(artifact, 1);
         version = artifact.modelVersion();
     }
 
-    String version() {
+    public String version() {
         return version;
     }
 
-    List<String> top(List<String> history, int k) {
+    public List<String> top(List<String> history, int k) {
         int[] rows = history.stream().mapToInt(items::row).toArray();
         BitSet seen = new BitSet();
         for (int r : rows) {

@@ -19,12 +19,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Produces and consumes the job's Avro records on a real broker, for the integration tests. */
-final class TopicIO implements AutoCloseable {
+/** Produces and consumes the job's Avro records on a real broker, for the integration tests (here and in the cli). */
+public final class TopicIO implements AutoCloseable {
     private final String bootstrap;
     private final KafkaProducer<byte[], byte[]> producer;
 
-    TopicIO(String bootstrap) {
+    public TopicIO(String bootstrap) {
         this.bootstrap = bootstrap;
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
@@ -35,23 +35,23 @@ final class TopicIO implements AutoCloseable {
         producer = new KafkaProducer<>(p);
     }
 
-    void interaction(String topic, String eventId, String userId, String itemId) {
+    public void interaction(String topic, String eventId, String userId, String itemId) {
         InteractionEvent e = new InteractionEvent(eventId, userId, itemId, "view", Instant.ofEpochMilli(1_700_000_000_000L));
         raw(topic, userId.getBytes(StandardCharsets.UTF_8), bytes(() -> e.toByteBuffer()));
     }
 
-    void release(String topic, String version, String uri, String manifestSha256) {
+    public void release(String topic, String version, String uri, String manifestSha256) {
         ModelRelease r = new ModelRelease(version, uri, manifestSha256, Instant.now());
         raw(topic, version.getBytes(StandardCharsets.UTF_8), bytes(() -> r.toByteBuffer()));
     }
 
-    void raw(String topic, byte[] key, byte[] value) {
+    public void raw(String topic, byte[] key, byte[] value) {
         producer.send(new ProducerRecord<>(topic, key, value));
         producer.flush();
     }
 
     /** Reads a topic from the start until {@code done} holds for what was read, or the timeout. */
-    List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
+    public List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.fromStart(bootstrap, topic, "test")) {
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -62,11 +62,11 @@ final class TopicIO implements AutoCloseable {
         return out;
     }
 
-    static Recommendation recommendation(ConsumerRecord<byte[], byte[]> r) {
+    public static Recommendation recommendation(ConsumerRecord<byte[], byte[]> r) {
         return decode(() -> Recommendation.fromByteBuffer(ByteBuffer.wrap(r.value())));
     }
 
-    static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> r) {
+    public static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> r) {
         return decode(() -> DeadLetter.fromByteBuffer(ByteBuffer.wrap(r.value())));
     }
 

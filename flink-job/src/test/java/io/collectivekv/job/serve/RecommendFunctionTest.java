@@ -114,10 +114,7 @@ class RecommendFunctionTest {
         CoBroadcastWithKeyedOperator<String, Interaction, Release, Recommended> op =
                 (CoBroadcastWithKeyedOperator<String, Interaction, Release, Recommended>) h.getOperator();
         op.setCurrentKey(user);
-        var state = op.getKeyedStateStore().getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>(
-                RecommendFunction.USER_STATE, org.apache.flink.api.common.typeinfo.TypeInformation.of(UserState.class)));
-        UserState s = state.value();
-        return s;
+        return op.getKeyedStateStore().getState(UserState.descriptor(0)).value();
     }
 
     private static Interaction event(String eventId, String user, String item) {
