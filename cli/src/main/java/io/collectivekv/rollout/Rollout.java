@@ -81,6 +81,7 @@ public final class Rollout {
         }
         JobSubmission previous = job.withModel(uri);
         String version = verify(previous);
+        Savepoints.Census census = census(savepoint, previous);
         String jarId = flink.uploadJar(previous.jar());
         List<FlinkRest.Job> running = runningJobs(jobId);
         long stopped = System.nanoTime();
@@ -89,7 +90,6 @@ public final class Rollout {
             current = flink.stopWithSavepoint(running.get(0).id(), savepointDir, STOP_TIMEOUT);
             say("job %s stopped with savepoint %s (kept, in case the rollback itself is to be undone)", running.get(0).id(), current);
         }
-        Savepoints.Census census = census(savepoint, previous);
         String jobIdNew = previous.start(flink, jarId, savepoint, START_TIMEOUT);
         return new Result(jobIdNew, current, savepoint, version, census.users(), census.cachesToRebuild(),
                 Duration.ofNanos(System.nanoTime() - stopped));

@@ -173,6 +173,42 @@ class RolloutIT {
         }
     }
 
+    @Test
+    void aRolloutThatCannotProceedSaysWhyAndLeavesTheRunningJobAlone() throws Exception {
+        assertTrue(ckvFails("rollout", "--model", v2.toString()).contains("no running job named collectivekv-recommender"));
+
+        JobSubmission job = new JobSubmission(Path.of(System.getProperty("ckv.job.jar")), JobConfig.of(settings()));
+        String jobId = job.start(flink, flink.uploadJar(job.jar()), null, TIMEOUT);
+        try {
+            Path tampered = dir.resolve("v2-tampered");
+            copy(v2, tampered);
+            byte[] step = java.nio.file.Files.readAllBytes(tampered.resolve("step.onnx"));
+            step[step.length / 2] ^= 1;
+            java.nio.file.Files.write(tampered.resolve("step.onnx"), step);
+            assertTrue(ckvFails("rollout", "--model", tampered.toString()).contains("step.onnx: sha256 mismatch"));
+            assertTrue(ckvFails("rollout", "--model", v2.toString(), "--jar", dir.resolve("no.jar").toString()).contains("no such job jar"));
+            assertTrue(ckvFails("rollback", "--savepoint", dir.resolve("no-savepoint").toUri().toString(), "--model", v1.toString())
+                    .contains("no-savepoint"));
+            assertEquals("RUNNING", flink.state(jobId));
+            assertEquals(List.of(jobId), flink.jobs().stream().filter(j -> j.state().equals("RUNNING")).map(FlinkRest.Job::id).toList(),
+                    "the same job still runs, untouched");
+        } finally {
+            cluster.cancelJob(org.apache.flink.api.common.JobID.fromHexString(jobId)).get();
+            while (!flink.state(jobId).equals("CANCELED")) {
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(to);
+        try (var files = java.nio.file.Files.list(from)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+    }
+
     private Map<String, String> settings() {
         Map<String, String> m = new HashMap<>();
         m.put(JobSettings.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
@@ -185,8 +221,26 @@ class RolloutIT {
 
     /** Runs a ckv command against the cluster with the job's settings; fails the test on a non-zero exit. */
     private String ckv(String command, String... args) {
-        List<String> all = new ArrayList<>(List.of(command, "--rest-url", flink.base().toString(),
-                "--jar", System.getProperty("ckv.job.jar")));
+        String[] result = run(command, args);
+        assertEquals("0", result[0], command + " failed: " + result[2] + result[1]);
+        return result[1];
+    }
+
+    /** Runs a ckv command that must be refused with one line (exit 1); returns that line. */
+    private String ckvFails(String command, String... args) {
+        String[] result = run(command, args);
+        assertEquals("1", result[0], command + " should have been refused: " + result[1] + result[2]);
+        assertEquals(1, result[2].lines().count(), "one line: " + result[2]);
+        System.out.print(result[2]);
+        return result[2];
+    }
+
+    /** exit code, standard output, standard error */
+    private String[] run(String command, String... args) {
+        List<String> all = new ArrayList<>(List.of(command, "--rest-url", flink.base().toString()));
+        if (!List.of(args).contains("--jar")) {
+            all.addAll(List.of("--jar", System.getProperty("ckv.job.jar")));
+        }
         settings().forEach((k, v) -> all.addAll(List.of("--set", k + "=" + v)));
         all.addAll(List.of(args));
         StringWriter out = new StringWriter();
@@ -195,9 +249,8 @@ class RolloutIT {
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int code = cli.execute(all.toArray(String[]::new));
-        assertEquals(0, code, command + " failed: " + err + out);
         System.out.print(out);
-        return out.toString();
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
     }
 
     /** Sends events from..to-1 of every user (items drawn at random); returns their ids. */
