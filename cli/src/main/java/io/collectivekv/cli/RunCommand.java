@@ -6,21 +6,15 @@ import io.collectivekv.export.ArtifactExport;
 import io.collectivekv.job.config.JobConfig;
 import io.collectivekv.job.config.JobSettings;
 import io.collectivekv.kafka.EmbeddedKafka;
-import io.collectivekv.job.local.InteractionReplay;
 import io.collectivekv.job.local.LocalJob;
-import io.collectivekv.job.local.RecommendationMonitor;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import picocli.CommandLine.Command;
@@ -70,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
             JobClient job = LocalJob.start(config, new Configuration(), webPort);
             out.printf("job %s running; Flink web UI on http://127.0.0.1:%d%n", job.getJobID(), webPort);
             out.flush();
-            CountDownLatch cleanedUp = replay(config, kafka, users, job, out);
+            CountDownLatch cleanedUp = replay(config, users, job, out);
             kafka.close();
             cleanedUp.countDown();
         }
@@ -78,19 +72,12 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Replays until done or Ctrl-C; returns the latch to release once everything is closed. */
-    private CountDownLatch replay(JobConfig config, EmbeddedKafka kafka, UserSequences users, JobClient job, PrintWriter out) throws Exception {
-        long total = InteractionReplay.events(users).size();
-        long target = events > 0 ? Math.min(events, total) : total;
-        InteractionReplay replay = new InteractionReplay(users, kafka.bootstrapServers(), config.get(JobSettings.TOPIC_INTERACTIONS), target, rate);
-        RecommendationMonitor monitor = new RecommendationMonitor(kafka.bootstrapServers(), config.get(JobSettings.TOPIC_RECOMMENDATIONS));
-        Thread producer = new Thread(replay, "replay");
-        Thread consumer = new Thread(monitor, "monitor");
-        CountDownLatch stopped = new CountDownLatch(1);
+    private CountDownLatch replay(JobConfig config, UserSequences users, JobClient job, PrintWriter out) throws Exception {
+        MonitoredReplay replay = new MonitoredReplay(users, config, events, rate);
         CountDownLatch cleanedUp = new CountDownLatch(1);
         // Ctrl-C: stop replaying, and hold the JVM until the job is cancelled and the broker closed.
         Thread hook = new Thread(() -> {
             replay.stop();
-            stopped.countDown();
             try {
                 cleanedUp.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -98,32 +85,9 @@ final class RunCommand implements Callable<Integer> {
             }
         }, "ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
-        consumer.start();
-        producer.start();
-        long started = System.nanoTime();
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("recommendations").setInitialMax(target)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).build()) {
-            while (stopped.getCount() > 0 && monitor.received() < target && !job.getJobStatus().get().isGloballyTerminalState()) {
-                stopped.await(1, TimeUnit.SECONDS);
-                double seconds = (System.nanoTime() - started) / 1e9;
-                bar.stepTo(monitor.received());
-                bar.setExtraMessage(String.format(Locale.ROOT, "%.0f ev/s, latency p50 %d ms p99 %d ms",
-                        monitor.received() / seconds, monitor.latencyPercentile(50), monitor.latencyPercentile(99)));
-                if ((long) seconds % 5 == 0) {
-                    System.err.println();
-                    System.err.println("  " + monitor.sample());
-                }
-            }
-        }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        out.printf(Locale.ROOT, "%,d events sent, %,d recommendations in %.1f s (%.0f/s); latency p50 %d ms, p99 %d ms%n",
-                replay.sent(), monitor.received(), seconds, monitor.received() / seconds,
-                monitor.latencyPercentile(50), monitor.latencyPercentile(99));
-        out.println("last: " + monitor.sample());
-        replay.stop();
-        monitor.stop();
-        producer.join();
-        consumer.join();
+        MonitoredReplay.Result result = replay.run(() -> !job.getJobStatus().get().isGloballyTerminalState());
+        out.println(result.summary());
+        out.println("last: " + result.last());
         job.cancel().get();
         out.println("job cancelled; stopping Kafka");
         out.flush();
