@@ -59,21 +59,41 @@ public final class FlinkRest {
     public String stopWithSavepoint(String jobId, String targetDirectory, Duration timeout) {
         ObjectNode body = JSON.createObjectNode().put("targetDirectory", targetDirectory).put("drain", false)
                 .put("formatType", "CANONICAL");
-        String trigger = post("jobs/" + jobId + "/stop", body).path("request-id").asText();
+        return awaitSavepoint(jobId, post("jobs/" + jobId + "/stop", body).path("request-id").asText(), "stop with savepoint", timeout);
+    }
+
+    /** Takes a savepoint of the running job (which runs on) and returns its path. */
+    public String triggerSavepoint(String jobId, String targetDirectory, Duration timeout) {
+        ObjectNode body = JSON.createObjectNode().put("target-directory", targetDirectory).put("cancel-job", false)
+                .put("formatType", "CANONICAL");
+        return awaitSavepoint(jobId, post("jobs/" + jobId + "/savepoints", body).path("request-id").asText(), "savepoint", timeout);
+    }
+
+    private String awaitSavepoint(String jobId, String trigger, String what, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode status = get("jobs/" + jobId + "/savepoints/" + trigger);
             if (status.path("status").path("id").asText().equals("COMPLETED")) {
                 JsonNode operation = status.path("operation");
                 if (operation.has("failure-cause")) {
-                    throw new RolloutException(base + ": stop with savepoint of job " + jobId + " failed: "
-                            + operation.path("failure-cause").path("stack-trace").asText().lines().findFirst().orElse("?"));
+                    throw new RolloutException(base + ": " + what + " of job " + jobId + " failed: "
+                            + rootCause(operation.path("failure-cause").path("stack-trace").asText()));
                 }
                 return operation.path("location").asText();
             }
             pause();
         }
-        throw new RolloutException(base + ": stop with savepoint of job " + jobId + " did not finish within " + timeout);
+        throw new RolloutException(base + ": " + what + " of job " + jobId + " did not finish within " + timeout);
+    }
+
+    /** A job-level metric, e.g. numRestarts; 0 when the cluster does not report it yet. */
+    public long jobMetric(String jobId, String metric) {
+        for (JsonNode m : get("jobs/" + jobId + "/metrics?get=" + URLEncoder.encode(metric, StandardCharsets.UTF_8))) {
+            if (m.path("id").asText().equals(metric)) {
+                return (long) m.path("value").asDouble();
+            }
+        }
+        return 0;
     }
 
     /** Uploads a job jar; returns the id the cluster gives it. */
