@@ -56,9 +56,10 @@ public final class Rollout {
                 Savepoints.reencode(savepoint, restoreFrom, next.config());
                 say("re-encoded every user's cache with %s into %s", version, restoreFrom);
             }
-            Savepoints.Census census = census(restoreFrom, next);
             String jobIdNew = next.start(flink, jarId, restoreFrom, START_TIMEOUT);
             Duration downtime = Duration.ofNanos(System.nanoTime() - stopped);
+            // Counted while the new job already serves: the census only reads the savepoint.
+            Savepoints.Census census = census(restoreFrom, next);
             return new Result(jobIdNew, savepoint, restoreFrom, version, census.users(), census.cachesToRebuild(), downtime);
         } catch (RuntimeException e) {
             throw restartPrevious(next, jarId, savepoint, e);
