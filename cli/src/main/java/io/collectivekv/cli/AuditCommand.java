@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
         description = "After `ckv replay` (same data and --events): take a savepoint of the running job and compare every "
                 + "user's event count and window with what was produced (nothing lost, nothing applied twice), and count the "
                 + "recommendations per event a read_committed consumer sees (missing, duplicates), the dead letters and the "
-                + "job's restarts. Exits 1 if an event is lost or applied twice, or (--exactly-once) emitted twice.")
+                + "failures the job recovered from. Exits 1 if an event is lost or applied twice, or (--exactly-once) emitted twice.")
 final class AuditCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
@@ -81,7 +81,7 @@ final class AuditCommand implements Callable<Integer> {
                 .orElseThrow(() -> new IllegalArgumentException("no running job to audit at " + cluster.restUrl));
         String savepoint = flink.triggerSavepoint(jobId, cluster.savepointDir(), Duration.ofMinutes(5));
         Map<String, UserState> states = Savepoints.userStates(savepoint, config);
-        long restarts = flink.jobMetric(jobId, "numRestarts");
+        long failures = flink.failures(jobId);
 
         int window = states.values().stream().mapToInt(s -> s.windowItemIds.length).max().orElse(0);
         long applied = 0;
@@ -102,9 +102,9 @@ final class AuditCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "produced %,d events of %,d users; in state %,d (lost %,d, applied twice %,d, windows differing %,d); "
-                        + "recommendations %,d (events without one %,d, duplicates %,d); dead letters %,d; restarts %d; savepoint %s%n",
+                        + "recommendations %,d (events without one %,d, duplicates %,d); dead letters %,d; failures recovered from %d; savepoint %s%n",
                 produced.size(), itemsByUser.size(), applied, lost, doubled, wrongWindows, emitted, missing, duplicates,
-                deadLetters, restarts, savepoint);
+                deadLetters, failures, savepoint);
         out.flush();
         boolean ok = lost == 0 && doubled == 0 && wrongWindows == 0 && missing == 0 && (!exactlyOnce || duplicates == 0);
         return ok ? 0 : 1;

@@ -86,14 +86,13 @@ public final class FlinkRest {
         throw new RolloutException(base + ": " + what + " of job " + jobId + " did not finish within " + timeout);
     }
 
-    /** A job-level metric, e.g. numRestarts; 0 when the cluster does not report it yet. */
-    public long jobMetric(String jobId, String metric) {
-        for (JsonNode m : get("jobs/" + jobId + "/metrics?get=" + URLEncoder.encode(metric, StandardCharsets.UTF_8))) {
-            if (m.path("id").asText().equals(metric)) {
-                return (long) m.path("value").asDouble();
-            }
-        }
-        return 0;
+    /**
+     * Failures the job has recovered from, as its exception history lists them (a TaskManager
+     * lost, a source's broker gone...). Unlike the numRestarts metric, it also counts the
+     * region failovers a lost TaskManager causes.
+     */
+    public int failures(String jobId) {
+        return get("jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size();
     }
 
     /** Uploads a job jar; returns the id the cluster gives it. */
