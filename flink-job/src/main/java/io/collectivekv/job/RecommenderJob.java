@@ -58,7 +58,7 @@ public final class RecommenderJob {
         SingleOutputStreamOperator<Interaction> decoded = env
                 .fromSource(interactions, WatermarkStrategy.noWatermarks(), "interactions")
                 .uid("interactions-source")
-                .process(new InteractionDecoder()).name("decode interactions").uid("decode-interactions");
+                .process(new InteractionDecoder(config)).name("decode interactions").uid("decode-interactions");
         SingleOutputStreamOperator<Release> releaseStream = env
                 .fromSource(releases, WatermarkStrategy.noWatermarks(), "model-releases")
                 .uid("releases-source")
@@ -83,7 +83,8 @@ public final class RecommenderJob {
                 source(config, config.get(JobSettings.TOPIC_INTERACTIONS)),
                 source(config, config.get(JobSettings.TOPIC_RELEASES)),
                 sink(config, new RecommendationSerializer(config.get(JobSettings.TOPIC_RECOMMENDATIONS)), "recommendations"),
-                sink(config, new RejectedSerializer(config.get(JobSettings.TOPIC_DEAD_LETTERS)), "dead-letters"));
+                sink(config, new RejectedSerializer(config.get(JobSettings.TOPIC_DEAD_LETTERS),
+                        config.get(JobSettings.DEAD_LETTER_MAX_BYTES)), "dead-letters"));
     }
 
     static KafkaSource<RawRecord> source(JobConfig config, String topic) {

@@ -34,8 +34,21 @@ public final class JobSettings {
             "Leave out the items in the user's window.");
     public static final Setting<Integer> DEDUP_EVENTS = Setting.integer("dedup.remembered.events", 64, 0, 100_000,
             "Event ids remembered per user to drop duplicates (0 = no dedup).");
+    public static final Setting<Integer> MAX_FIELD_LENGTH = Setting.integer("event.max.field.length", 256, 1, 65_536,
+            "Longest eventId, userId, itemId or action an event may have, in characters; a longer one (or an empty id) sends the event to the dead-letter topic. "
+            + "A user's state keeps W item ids and dedup.remembered.events event ids, so this bounds its size: 256 fits UUIDs and composite keys "
+            + "with room to spare and keeps the ids of a user at W = 200 under 70 KB (ASCII).");
+    public static final Setting<Long> MAX_FUTURE_MS = Setting.longValue("event.max.future.ms", 3_600_000L, 0L,
+            "How far an event's time may lie ahead of its Kafka record's timestamp; a later one (a wrong clock, or a unit error such as microseconds) "
+            + "is sent to the dead-letter topic, as is a time before 1970. One hour, the tolerance Kafka 4 brokers apply to record timestamps. "
+            + "Measured against the record, not the clock, so that a replay decides the same way.");
+    public static final Setting<Integer> DEAD_LETTER_MAX_BYTES = Setting.integer("dead.letter.max.bytes", 65_536, 0, 262_144,
+            "Most bytes of a refused record's key, and of its value, that its dead letter keeps (the rest is cut off and the reason says so): "
+            + "a dead letter must fit the dead-letter topic's max.message.bytes (1 MB in a default Kafka) however large the refused record was, "
+            + "or the sink fails the job on every restart.");
     public static final Setting<Long> STATE_TTL_MS = Setting.longValue("state.ttl.ms", 0L, 0L,
-            "Drop a user's state after this long without events, in processing time (0 = keep forever).");
+            "Drop a user's state after this long without a served event, in processing time (0 = keep forever). "
+            + "A dropped duplicate is no activity; a returning user starts afresh, with no memory of its earlier event ids.");
     public static final Setting<Long> CHECKPOINT_INTERVAL_MS = Setting.longValue("checkpoint.interval.ms", 10_000L, 0L,
             "Checkpoint interval (0 = no checkpoints). Checkpoints are incremental RocksDB snapshots.");
     public static final Setting<String> CHECKPOINT_DIR = Setting.text("checkpoint.dir", "file:///tmp/collectivekv/checkpoints",
@@ -46,8 +59,8 @@ public final class JobSettings {
 
     public static final List<Setting<?>> ALL = List.of(BOOTSTRAP_SERVERS, GROUP_ID, STARTING_OFFSETS, TOPIC_INTERACTIONS,
             TOPIC_RELEASES, TOPIC_RECOMMENDATIONS, TOPIC_DEAD_LETTERS, DELIVERY, TRANSACTION_TIMEOUT_MS, MODEL_URI, CACHE_MODE,
-            CACHE_PRECISION, TOP_K, EXCLUDE_SEEN, DEDUP_EVENTS, STATE_TTL_MS, CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR,
-            PARALLELISM, INFERENCE_THREADS);
+            CACHE_PRECISION, TOP_K, EXCLUDE_SEEN, DEDUP_EVENTS, MAX_FIELD_LENGTH, MAX_FUTURE_MS, DEAD_LETTER_MAX_BYTES, STATE_TTL_MS,
+            CHECKPOINT_INTERVAL_MS, CHECKPOINT_DIR, PARALLELISM, INFERENCE_THREADS);
 
     private JobSettings() {}
 }

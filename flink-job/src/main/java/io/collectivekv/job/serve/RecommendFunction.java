@@ -14,6 +14,7 @@ import io.collectivekv.model.ModelConfig;
 import io.collectivekv.retrieval.RankedItems;
 import io.collectivekv.retrieval.TopK;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -60,6 +61,12 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
     public static final String ACTIVE = "active";
     /** The model.uri the job was (re)started with, to tell a restart with a new model from a recovery. */
     public static final String CONFIGURED = "configured";
+    /**
+     * The releases before {@link #ACTIVE}, newest first. A subtask that refuses a release serves on
+     * with the one before; after a restore it does the same, falling back through these (then
+     * model.uri) to the newest one that loads.
+     */
+    static final List<String> PREVIOUS = List.of("previous-1", "previous-2", "previous-3");
 
     private final JobConfig config;
 
@@ -67,7 +74,8 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
     private transient int topK;
     private transient boolean excludeSeen;
     private transient int rememberedEvents;
-    private transient Release startRelease;
+    /** ACTIVE and PREVIOUS as restored, newest first: what to try serving at start. */
+    private transient List<Release> startReleases;
     private transient ServingModel model;
     private transient volatile String activeVersion;
     private transient Release failedRelease;
@@ -99,8 +107,16 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
             // operator's newest decision wins over any release the savepoint remembers.
             releases.put(CONFIGURED, configured);
             releases.put(ACTIVE, configured);
+            for (String previous : PREVIOUS) {
+                releases.remove(previous);
+            }
         }
-        startRelease = releases.get(ACTIVE);
+        startReleases = new ArrayList<>(List.of(releases.get(ACTIVE)));
+        for (String previous : PREVIOUS) {
+            if (releases.get(previous) != null) {
+                startReleases.add(releases.get(previous));
+            }
+        }
     }
 
     @Override
@@ -130,14 +146,25 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
         m.gauge("activeModelVersion", () -> activeVersion);
     }
 
-    /** The release to start with if it loads, else the configured model (a failure there fails the start). */
+    /**
+     * The newest restored release that loads, as before the restore a refused release left the one
+     * before it serving; else the configured model (a failure there fails the start). The newest is
+     * retried once a minute, as a refused release is.
+     */
     private ServingModel initialModel() {
         String configured = config.get(JobSettings.MODEL_URI);
-        if (!startRelease.artifactUri.equals(configured)) {
+        for (Release release : startReleases) {
+            if (release.artifactUri.equals(configured)) {
+                break;
+            }
             try {
-                return load(startRelease);
+                return load(release);
             } catch (RuntimeException e) {
-                LOG.warn("{} (restored) could not be loaded, starting with {}: {}", startRelease, configured, e.getMessage());
+                LOG.warn("{} (restored) could not be loaded, trying the release before it: {}", release, e.getMessage());
+                if (failedRelease == null) {
+                    failedRelease = release;
+                    retryFailedAfter = System.nanoTime() + RETRY_NANOS;
+                }
             }
         }
         return ServingModel.load(configured, null, config);
@@ -260,7 +287,19 @@ public final class RecommendFunction extends KeyedBroadcastProcessFunction<Strin
 
     @Override
     public void processBroadcastElement(Release release, Context ctx, Collector<Recommended> out) throws Exception {
-        ctx.getBroadcastState(RELEASES).put(ACTIVE, release);
+        BroadcastState<String, Release> releases = ctx.getBroadcastState(RELEASES);
+        Release active = releases.get(ACTIVE);
+        if (!release.equals(active)) {
+            // Every subtask shifts the same way whether or not it can load the release: broadcast state stays identical.
+            for (int i = PREVIOUS.size() - 1; i > 0; i--) {
+                Release older = releases.get(PREVIOUS.get(i - 1));
+                if (older != null) {
+                    releases.put(PREVIOUS.get(i), older);
+                }
+            }
+            releases.put(PREVIOUS.get(0), active);
+            releases.put(ACTIVE, release);
+        }
         try {
             serve(load(release));
         } catch (RuntimeException e) {

@@ -2,8 +2,10 @@ package io.collectivekv.job.serve;
 
 import io.collectivekv.artifact.ModelArtifact;
 import io.collectivekv.cache.CacheCodec;
+import io.collectivekv.cache.KvCache;
 import io.collectivekv.cache.Precision;
 import io.collectivekv.data.ItemIndex;
+import io.collectivekv.inference.Inference;
 import io.collectivekv.inference.ModelSession;
 import io.collectivekv.job.config.JobConfig;
 import io.collectivekv.job.config.JobSettings;
@@ -18,6 +20,9 @@ import java.util.List;
  * by the savepoint tools, so a re-encoded state is exactly what the job would have computed.
  */
 public final class ServingModel implements AutoCloseable {
+    /** Prefill and step of one item compute the same function; ORT may round them apart by far less. */
+    private static final float AGREEMENT = 1e-3f;
+
     private final String version;
     private final String cacheId;
     private final ModelConfig config;
@@ -55,7 +60,43 @@ public final class ServingModel implements AutoCloseable {
         }
         ItemIndex items = artifact.itemIndex();
         CacheCodec codec = new CacheCodec(model, Precision.parse(JobSettings.CACHE_PRECISION.key(), config.get(JobSettings.CACHE_PRECISION)));
-        return new ServingModel(artifact, ModelSession.open(artifact, config.get(JobSettings.INFERENCE_THREADS)), items, codec);
+        ModelSession session = ModelSession.open(artifact, config.get(JobSettings.INFERENCE_THREADS));
+        try {
+            rehearse(uri, model, session, codec);
+        } catch (RuntimeException e) {
+            session.close(); // native memory: a refused release must not leak it
+            throw e;
+        }
+        return new ServingModel(artifact, session, items, codec);
+    }
+
+    /**
+     * Runs the graphs once as serving will: a one-item prefill, a step from an empty cache, and a
+     * step from that cache after a trip through the state codec; prefill and step must agree. A
+     * manifest whose config does not describe its graphs (another layer count or width), or graphs
+     * of two different models, pass every file check: without this, the job would switch to them
+     * and then fail every event.
+     */
+    private static void rehearse(String uri, ModelConfig model, ModelSession session, CacheCodec codec) {
+        int[] item = {ModelConfig.UNKNOWN_ROW};
+        try {
+            float[] prefilled = session.prefill(List.of(item)).get(0).scores();
+            Inference stepped = session.step(List.of(KvCache.empty(model)), item).get(0);
+            session.step(List.of(codec.decode(codec.encode(stepped.cache()))), item);
+            float[] scores = stepped.scores();
+            float largest = 0;
+            for (float score : scores) {
+                largest = Math.max(largest, Math.abs(score));
+            }
+            for (int row = 0; row < scores.length; row++) {
+                if (!(Math.abs(scores[row] - prefilled[row]) <= AGREEMENT * (1 + largest))) { // a NaN fails too
+                    throw new IllegalStateException("prefill scores row " + row + " " + prefilled[row] + ", step " + scores[row]);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("artifact " + uri + ": its graphs do not serve its manifest's config ("
+                    + e.toString().replace('\n', ' ') + ")", e);
+        }
     }
 
     /** The artifact at {@code uri} as a release (version and manifest pin), after verifying every file. */

@@ -1,7 +1,7 @@
 package io.collectivekv.job.wire;
 
 import io.collectivekv.schema.ModelRelease;
-import java.nio.ByteBuffer;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -9,13 +9,20 @@ import org.apache.flink.util.Collector;
 public final class ReleaseDecoder extends ProcessFunction<RawRecord, Release> {
     private static final long serialVersionUID = 1L;
 
+    private transient SingleObjectDecoder<ModelRelease> avro;
+
+    @Override
+    public void open(OpenContext context) {
+        avro = new SingleObjectDecoder<>(ModelRelease.class, ModelRelease.getClassSchema());
+    }
+
     @Override
     public void processElement(RawRecord raw, Context ctx, Collector<Release> out) {
         try {
-            ModelRelease r = ModelRelease.fromByteBuffer(ByteBuffer.wrap(raw.value == null ? new byte[0] : raw.value));
+            ModelRelease r = avro.decode(raw.value);
             out.collect(new Release(r.getModelVersion(), r.getArtifactUri(), r.getManifestSha256(), raw));
-        } catch (Exception e) {
-            ctx.output(Tags.DEAD_LETTERS, Rejected.of(raw, "not a decodable ModelRelease (Avro single-object): " + InteractionDecoder.oneLine(e)));
+        } catch (SingleObjectDecoder.Undecodable e) {
+            ctx.output(Tags.DEAD_LETTERS, Rejected.of(raw, "not a decodable ModelRelease (Avro single-object): " + e.getMessage()));
         }
     }
 }
