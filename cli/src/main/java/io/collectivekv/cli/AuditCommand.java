@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,6 +52,9 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--idle", description = "seconds without a new record before a topic counts as read (default: ${DEFAULT-VALUE})")
     long idleSeconds = 5;
 
+    @Option(names = "--timeout", description = "seconds to wait for every event's recommendation (default: ${DEFAULT-VALUE})")
+    long timeoutSeconds = 180;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -68,9 +72,11 @@ final class AuditCommand implements Callable<Integer> {
 
         Map<String, Long> perEvent = new HashMap<>();
         String bootstrap = config.get(JobSettings.BOOTSTRAP_SERVERS);
+        long answerable = produced.size();
+        // Until every event is answered (a job still recovering is still answering), then until quiet.
         long emitted = readAll(bootstrap, config.get(JobSettings.TOPIC_RECOMMENDATIONS),
-                r -> perEvent.merge(triggerEventId(r), 1L, Long::sum));
-        long deadLetters = readAll(bootstrap, config.get(JobSettings.TOPIC_DEAD_LETTERS), r -> { });
+                r -> perEvent.merge(triggerEventId(r), 1L, Long::sum), () -> perEvent.size() >= answerable);
+        long deadLetters = readAll(bootstrap, config.get(JobSettings.TOPIC_DEAD_LETTERS), r -> { }, () -> true);
         long missing = produced.stream().filter(e -> !perEvent.containsKey(e[0])).count();
         long duplicates = perEvent.values().stream().mapToLong(n -> n - 1).sum();
 
@@ -79,6 +85,7 @@ final class AuditCommand implements Callable<Integer> {
                 .filter(j -> j.state().equals("RUNNING") && j.name().equals(io.collectivekv.rollout.JobSubmission.JOB_NAME))
                 .map(FlinkRest.Job::id).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no running job to audit at " + cluster.restUrl));
+        flink.awaitRunning(jobId, Duration.ofMinutes(5));
         String savepoint = flink.triggerSavepoint(jobId, cluster.savepointDir(), Duration.ofMinutes(5));
         Map<String, UserState> states = Savepoints.userStates(savepoint, config);
         long failures = flink.failures(jobId);
@@ -119,12 +126,17 @@ final class AuditCommand implements Callable<Integer> {
         }
     }
 
-    /** Reads a topic from its start (read_committed) until nothing new arrives for --idle seconds; returns the count. */
-    private long readAll(String bootstrap, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    /**
+     * Reads a topic from its start (read_committed) until {@code complete} holds and nothing new has
+     * arrived for --idle seconds, or --timeout passes; returns the count.
+     */
+    private long readAll(String bootstrap, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each, BooleanSupplier complete) {
         long count = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.fromStart(bootstrap, topic, "ckv-audit")) {
             long idleSince = System.nanoTime();
-            while (System.nanoTime() - idleSince < Duration.ofSeconds(idleSeconds).toNanos()) {
+            while (System.nanoTime() < deadline
+                    && (!complete.getAsBoolean() || System.nanoTime() - idleSince < Duration.ofSeconds(idleSeconds).toNanos())) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     each.accept(r);
                     count++;

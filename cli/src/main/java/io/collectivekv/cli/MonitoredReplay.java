@@ -86,7 +86,7 @@ final class MonitoredReplay {
         if (failed != null) {
             throw new IOException("replay failed: " + failed.getClass().getSimpleName() + ": " + failed.getMessage(), failed);
         }
-        return new Result(replay.sent(), received(), (System.nanoTime() - started) / 1e9,
+        return new Result(replay.sent(), received(), monitor.duplicates(), (System.nanoTime() - started) / 1e9,
                 monitor.latencyPercentile(50), monitor.latencyPercentile(99), monitor.sample());
     }
 
@@ -101,15 +101,20 @@ final class MonitoredReplay {
     }
 
     /** What a replay achieved; latencies are event time → emit time of the latest recommendations. */
-    record Result(long sent, long recommendations, double seconds, long p50Millis, long p99Millis, String last) {
-        /** Sent events without a recommendation (0 when duplicates make up for them). */
+    /**
+     * @param recommendations events that got a recommendation
+     * @param duplicates      recommendations beyond the first for their event (at-least-once redeliveries)
+     */
+    record Result(long sent, long recommendations, long duplicates, double seconds, long p50Millis, long p99Millis, String last) {
+        /** Sent events without a recommendation. */
         long missing() {
             return Math.max(0, sent - recommendations);
         }
 
         String summary() {
-            return String.format(Locale.ROOT, "%,d events sent, %,d recommendations in %.1f s (%.0f/s); latency p50 %d ms, p99 %d ms",
-                    sent, recommendations, seconds, recommendations / seconds, p50Millis, p99Millis);
+            return String.format(Locale.ROOT, "%,d events sent, %,d recommendations in %.1f s (%.0f/s); latency p50 %d ms, p99 %d ms%s",
+                    sent, recommendations, seconds, recommendations / seconds, p50Millis, p99Millis,
+                    duplicates > 0 ? String.format(Locale.ROOT, "; %,d redelivered", duplicates) : "");
         }
     }
 }

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,6 +20,8 @@ public final class RecommendationMonitor implements Runnable {
     private final String bootstrap;
     private final String topic;
     private final AtomicLong received = new AtomicLong();
+    /** Events answered, by triggering event id: a redelivered recommendation (at-least-once) counts once. */
+    private final Set<String> answered = ConcurrentHashMap.newKeySet();
     private final AtomicReference<String> sample = new AtomicReference<>("");
     private final long[] latencies = new long[LATENCY_WINDOW];
     private int latencyCount;
@@ -28,8 +32,14 @@ public final class RecommendationMonitor implements Runnable {
         this.topic = topic;
     }
 
+    /** Events that got at least one recommendation. */
     public long received() {
-        return received.get();
+        return answered.size();
+    }
+
+    /** Recommendations beyond the first for their event (redeliveries after a failure, at-least-once). */
+    public long duplicates() {
+        return received.get() - answered.size();
     }
 
     /** The latest recommendation, as one line. */
@@ -71,6 +81,7 @@ public final class RecommendationMonitor implements Runnable {
             return;
         }
         received.incrementAndGet();
+        answered.add(rec.getTriggerEventId());
         synchronized (this) {
             latencies[latencyCount++ % LATENCY_WINDOW] = rec.getEmitTimeMillis().toEpochMilli() - rec.getEventTimeMillis().toEpochMilli();
         }
