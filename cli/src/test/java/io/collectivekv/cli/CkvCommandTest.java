@@ -15,8 +15,6 @@ import io.collectivekv.nn.SequenceModel;
 import io.collectivekv.nn.Weights;
 import io.collectivekv.train.TrainedModel;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +26,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command line end to end on a generated data set: train → export → eval, and its errors. */
 class CkvCommandTest {
@@ -59,60 +56,60 @@ class CkvCommandTest {
 
     @Test
     void evalPrintsBothProtocolsForEveryEvaluatedUser() {
-        Run eval = run("eval", "--model", model.toString(), "--data", data.toString());
-        assertEquals(0, eval.exitCode, eval.err);
-        Matcher m = HR10.matcher(eval.out);
-        assertTrue(m.find(), eval.out);
-        assertTrue(eval.out.contains("test split, prefill (600 users)"), eval.out);
-        assertTrue(eval.out.contains("100 sampled negs:   HR@10 "), eval.out);
+        CliRun eval = CliRun.of("eval", "--model", model.toString(), "--data", data.toString());
+        assertEquals(0, eval.exitCode(), eval.err());
+        Matcher m = HR10.matcher(eval.out());
+        assertTrue(m.find(), eval.out());
+        assertTrue(eval.out().contains("test split, prefill (600 users)"), eval.out());
+        assertTrue(eval.out().contains("100 sampled negs:   HR@10 "), eval.out());
     }
 
     @Test
     void evalThroughTheStateCodecAndOneStepGivesTheSameFiguresAsPrefill() {
-        Run prefill = run("eval", "--model", model.toString(), "--data", data.toString());
-        Run step = run("eval", "--model", model.toString(), "--data", data.toString(), "--path", "step");
-        assertEquals(0, step.exitCode, step.err);
-        assertEquals(figures(prefill.out), figures(step.out), "histories are shorter than W here, so prefill and step agree");
+        CliRun prefill = CliRun.of("eval", "--model", model.toString(), "--data", data.toString());
+        CliRun step = CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--path", "step");
+        assertEquals(0, step.exitCode(), step.err());
+        assertEquals(figures(prefill.out()), figures(step.out()), "histories are shorter than W here, so prefill and step agree");
     }
 
     @Test
     void cacheSizeReportsCompactAndFullBytesPerToken() {
-        Run size = run("cache-size", "--model", model.toString());
-        assertEquals(0, size.exitCode, size.err);
-        assertTrue(size.out.contains("full fp32 K/V cache:              256 bytes per token per layer"), size.out);
-        assertTrue(size.out.contains("collective, fp32 user parts:       20 bytes per token per layer (7.81% of full)"), size.out);
+        CliRun size = CliRun.of("cache-size", "--model", model.toString());
+        assertEquals(0, size.exitCode(), size.err());
+        assertTrue(size.out().contains("full fp32 K/V cache:              256 bytes per token per layer"), size.out());
+        assertTrue(size.out().contains("collective, fp32 user parts:       20 bytes per token per layer (7.81% of full)"), size.out());
     }
 
     @Test
     void anUnknownFlagIsOneLineWithAHint() {
-        Run r = run("train", "--out", dir.resolve("unused").toString(), "--epochz", "3");
-        assertEquals(2, r.exitCode);
+        CliRun r = CliRun.of("train", "--out", dir.resolve("unused").toString(), "--epochz", "3");
+        assertEquals(2, r.exitCode());
         assertEquals(List.of("ckv: Unknown options: '--epochz', '3'", "Try 'ckv train --help'."), r.errLines());
     }
 
     @Test
     void aBadModelValueNamesTheKey() {
-        Run r = run("train", "--data", data.toString(), "--out", dir.resolve("x").toString(), "--d-u", "64", "--d", "32");
-        assertEquals(1, r.exitCode);
+        CliRun r = CliRun.of("train", "--data", data.toString(), "--out", dir.resolve("x").toString(), "--d-u", "64", "--d", "32");
+        assertEquals(1, r.exitCode());
         assertEquals(List.of("ckv: d_u = 64: expected an integer in [1, 31]"), r.errLines());
     }
 
     @Test
     void aMissingDataFileIsOneLine() {
-        Run r = run("eval", "--model", model.toString(), "--data", dir.resolve("nope.txt").toString());
-        assertEquals(1, r.exitCode);
-        assertEquals(1, r.errLines().size(), r.err);
-        assertTrue(r.err.contains("nope.txt") && r.err.contains("no such file"), r.err);
+        CliRun r = CliRun.of("eval", "--model", model.toString(), "--data", dir.resolve("nope.txt").toString());
+        assertEquals(1, r.exitCode());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().contains("nope.txt") && r.err().contains("no such file"), r.err());
     }
 
     @Test
     void aMalformedDataFileNamesFileAndLine() throws IOException {
         Path bad = dir.resolve("bad.csv");
         Files.writeString(bad, "user,item,timestamp\nu1,i1,100\nu1,i2\n");
-        Run r = run("eval", "--model", model.toString(), "--data", bad.toString());
-        assertEquals(1, r.exitCode);
-        assertEquals(1, r.errLines().size(), r.err);
-        assertTrue(r.err.startsWith("ckv: " + bad + ":3: "), r.err);
+        CliRun r = CliRun.of("eval", "--model", model.toString(), "--data", bad.toString());
+        assertEquals(1, r.exitCode());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().startsWith("ckv: " + bad + ":3: "), r.err());
     }
 
     @Test
@@ -127,9 +124,9 @@ class CkvCommandTest {
         byte[] step = Files.readAllBytes(copy.resolve("step.onnx"));
         step[step.length / 2] ^= 1;
         Files.write(copy.resolve("step.onnx"), step);
-        Run r = run("eval", "--model", copy.toString(), "--data", data.toString());
-        assertEquals(1, r.exitCode);
-        assertTrue(r.err.startsWith("ckv: artifact " + copy + ": step.onnx: sha256 mismatch"), r.err);
+        CliRun r = CliRun.of("eval", "--model", copy.toString(), "--data", data.toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().startsWith("ckv: artifact " + copy + ": step.onnx: sha256 mismatch"), r.err());
     }
 
     private static String figures(String out) {
@@ -142,21 +139,5 @@ class CkvCommandTest {
             u.items().forEach(item -> lines.add(u.userId() + " " + item));
         }
         Files.write(file, lines);
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = CkvCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private record Run(int exitCode, String out, String err) {
-        List<String> errLines() {
-            return err.lines().toList();
-        }
     }
 }

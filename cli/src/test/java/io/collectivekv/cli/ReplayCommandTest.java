@@ -10,8 +10,6 @@ import io.collectivekv.schema.InteractionEvent;
 import io.collectivekv.schema.Recommendation;
 import io.collectivekv.schema.RecommendedItem;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -31,7 +29,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * ckv topics and ckv replay against a real broker, with a stand-in for the job that answers each
@@ -55,12 +52,12 @@ class ReplayCommandTest {
     @Test
     void topicsCreatesTheJobsFourTopicsAndLeavesExistingOnesAlone() {
         List<String> names = topicNames();
-        Run first = run(with(names, "topics", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "3"));
-        assertEquals(0, first.exitCode, first.err);
+        CliRun first = CliRun.of(with(names, "topics", "--bootstrap-servers", kafka.bootstrapServers(), "--partitions", "3"));
+        assertEquals(0, first.exitCode(), first.err());
         assertEquals(List.of(names.get(0) + ": created, 3 partition(s)", names.get(1) + ": created, 1 partition(s)",
                 names.get(2) + ": created, 3 partition(s)", names.get(3) + ": created, 3 partition(s)"), first.outLines());
-        Run again = run(with(names, "topics", "--bootstrap-servers", kafka.bootstrapServers()));
-        assertEquals(0, again.exitCode, again.err);
+        CliRun again = CliRun.of(with(names, "topics", "--bootstrap-servers", kafka.bootstrapServers()));
+        assertEquals(0, again.exitCode(), again.err());
         assertEquals(names.get(0) + ": exists, 3 partition(s)", again.outLines().get(0));
     }
 
@@ -68,9 +65,9 @@ class ReplayCommandTest {
     void replayWaitsUntilEveryEventHasItsRecommendation() throws Exception {
         List<String> names = createdTopics();
         try (Echo job = new Echo(names.get(0), names.get(2), e -> false)) {
-            Run r = run(replay(names, "--events", "300"));
-            assertEquals(0, r.exitCode, r.err);
-            assertTrue(r.out.startsWith("300 events sent, 300 recommendations in "), r.out);
+            CliRun r = CliRun.of(replay(names, "--events", "300"));
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(r.out().startsWith("300 events sent, 300 recommendations in "), r.out());
         }
     }
 
@@ -78,9 +75,9 @@ class ReplayCommandTest {
     void missingRecommendationsFailAfterTheTimeoutWithoutAnyNew() throws Exception {
         List<String> names = createdTopics();
         try (Echo job = new Echo(names.get(0), names.get(2), e -> e.getUserId().equals("7"))) {
-            Run r = run(replay(names, "--events", "300", "--timeout", "2"));
-            assertEquals(1, r.exitCode, r.out);
-            assertTrue(r.out.startsWith("300 events sent, 297 recommendations in "), r.out);
+            CliRun r = CliRun.of(replay(names, "--events", "300", "--timeout", "2"));
+            assertEquals(1, r.exitCode(), r.out());
+            assertTrue(r.out().startsWith("300 events sent, 297 recommendations in "), r.out());
             assertEquals(List.of("ckv: 3 of 300 events got no recommendation (none arrived for 2 s)"), r.errLines());
         }
     }
@@ -89,10 +86,10 @@ class ReplayCommandTest {
     void aTopicWithRecommendationsFromBeforeIsRefused() throws Exception {
         List<String> names = createdTopics();
         try (Echo job = new Echo(names.get(0), names.get(2), e -> false)) {
-            assertEquals(0, run(replay(names, "--events", "20")).exitCode);
+            assertEquals(0, CliRun.of(replay(names, "--events", "20")).exitCode());
         }
-        Run again = run(replay(names, "--events", "20"));
-        assertEquals(1, again.exitCode);
+        CliRun again = CliRun.of(replay(names, "--events", "20"));
+        assertEquals(1, again.exitCode());
         assertEquals(List.of("ckv: topic '" + names.get(2) + "' on " + kafka.bootstrapServers()
                 + " already holds 20 records: replay checks a fresh job on fresh topics (ckv topics)"), again.errLines());
     }
@@ -100,8 +97,8 @@ class ReplayCommandTest {
     @Test
     void aMissingTopicOrBrokerIsOneLine() throws Exception {
         List<String> names = topicNames();
-        Run noTopics = run(replay(names, "--events", "20"));
-        assertEquals(1, noTopics.exitCode);
+        CliRun noTopics = CliRun.of(replay(names, "--events", "20"));
+        assertEquals(1, noTopics.exitCode());
         assertEquals(List.of("ckv: topic '" + names.get(0) + "' does not exist on " + kafka.bootstrapServers()
                 + " (create the job's topics with 'ckv topics')"), noTopics.errLines());
 
@@ -109,10 +106,10 @@ class ReplayCommandTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        Run noBroker = run("replay", "--bootstrap-servers", "127.0.0.1:" + closedPort);
-        assertEquals(1, noBroker.exitCode);
-        assertEquals(1, noBroker.errLines().size(), noBroker.err);
-        assertTrue(noBroker.err.startsWith("ckv: cannot connect to Kafka at 127.0.0.1:" + closedPort + ": "), noBroker.err);
+        CliRun noBroker = CliRun.of("replay", "--bootstrap-servers", "127.0.0.1:" + closedPort);
+        assertEquals(1, noBroker.exitCode());
+        assertEquals(1, noBroker.errLines().size(), noBroker.err());
+        assertTrue(noBroker.err().startsWith("ckv: cannot connect to Kafka at 127.0.0.1:" + closedPort + ": "), noBroker.err());
     }
 
     /** Fresh names for the job's four topics (interactions, releases, recommendations, dead letters), per test. */
@@ -143,27 +140,6 @@ class ReplayCommandTest {
         all.addAll(List.of(args));
         return with(names, all.toArray(String[]::new));
     }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = CkvCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private record Run(int exitCode, String out, String err) {
-        List<String> outLines() {
-            return out.lines().toList();
-        }
-
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
-
     /** Stands in for the job: one recommendation per interaction, except for the events {@code drop} selects. */
     private static final class Echo implements AutoCloseable {
         private final Thread thread;

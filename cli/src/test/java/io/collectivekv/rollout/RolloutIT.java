@@ -3,7 +3,7 @@ package io.collectivekv.rollout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.collectivekv.cli.CkvCommand;
+import io.collectivekv.cli.CliRun;
 import io.collectivekv.data.ItemIndex;
 import io.collectivekv.data.SyntheticInteractions;
 import io.collectivekv.data.UserSequences;
@@ -23,8 +23,6 @@ import io.collectivekv.nn.Weights;
 import io.collectivekv.schema.Recommendation;
 import io.collectivekv.schema.RecommendedItem;
 import io.collectivekv.train.TrainedModel;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -221,36 +219,31 @@ class RolloutIT {
 
     /** Runs a ckv command against the cluster with the job's settings; fails the test on a non-zero exit. */
     private String ckv(String command, String... args) {
-        String[] result = run(command, args);
-        assertEquals("0", result[0], command + " failed: " + result[2] + result[1]);
-        return result[1];
+        CliRun result = run(command, args);
+        assertEquals(0, result.exitCode(), command + " failed: " + result.err() + result.out());
+        return result.out();
     }
 
     /** Runs a ckv command that must be refused with one line (exit 1); returns that line. */
     private String ckvFails(String command, String... args) {
-        String[] result = run(command, args);
-        assertEquals("1", result[0], command + " should have been refused: " + result[1] + result[2]);
-        assertEquals(1, result[2].lines().count(), "one line: " + result[2]);
-        System.out.print(result[2]);
-        return result[2];
+        CliRun result = run(command, args);
+        assertEquals(1, result.exitCode(), command + " should have been refused: " + result.out() + result.err());
+        assertEquals(1, result.errLines().size(), "one line: " + result.err());
+        System.out.print(result.err());
+        return result.err();
     }
 
-    /** exit code, standard output, standard error */
-    private String[] run(String command, String... args) {
+    /** A ckv command against the cluster with the job's settings (and the job jar, unless given). */
+    private CliRun run(String command, String... args) {
         List<String> all = new ArrayList<>(List.of(command, "--rest-url", flink.base().toString()));
         if (!List.of(args).contains("--jar")) {
             all.addAll(List.of("--jar", System.getProperty("ckv.job.jar")));
         }
         settings().forEach((k, v) -> all.addAll(List.of("--set", k + "=" + v)));
         all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cli = CkvCommand.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(all.toArray(String[]::new));
-        System.out.print(out);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+        CliRun run = CliRun.of(all.toArray(String[]::new));
+        System.out.print(run.out());
+        return run;
     }
 
     /** Sends events from..to-1 of every user (items drawn at random); returns their ids. */

@@ -205,17 +205,7 @@ class HostileInputIT {
             admin.createTopics(List.of(new NewTopic(p + "dlq", 2, (short) 1)
                     .configs(Map.of("max.message.bytes", Integer.toString(KAFKA_DEFAULT_MAX_MESSAGE_BYTES))))).all().get();
         }
-        Map<String, String> m = new HashMap<>();
-        m.put(JobSettings.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        m.put(JobSettings.TOPIC_INTERACTIONS.key(), p + "interactions");
-        m.put(JobSettings.TOPIC_RECOMMENDATIONS.key(), p + "recommendations");
-        m.put(JobSettings.TOPIC_DEAD_LETTERS.key(), p + "dlq");
-        m.put(JobSettings.TOPIC_RELEASES.key(), p + "releases");
-        m.put(JobSettings.MODEL_URI.key(), model.toString());
-        m.put(JobSettings.PARALLELISM.key(), "2");
-        m.put(JobSettings.CHECKPOINT_INTERVAL_MS.key(), "1000");
-        m.put(JobSettings.CHECKPOINT_DIR.key(), dir.resolve("checkpoints-" + run).toUri().toString());
-        return JobConfig.of(m);
+        return TestJobConfig.of(kafka.bootstrapServers(), p, model, dir.resolve("checkpoints-" + run));
     }
 
     private static JobClient start(JobConfig config) throws Exception {

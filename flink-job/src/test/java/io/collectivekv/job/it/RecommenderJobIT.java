@@ -176,17 +176,7 @@ class RecommenderJobIT {
         String p = "run" + topicRun + "-";
         kafka.createTopics(2, p + "interactions", p + "recommendations", p + "dlq");
         kafka.createTopics(1, p + "releases");
-        Map<String, String> m = new HashMap<>();
-        m.put(JobSettings.BOOTSTRAP_SERVERS.key(), kafka.bootstrapServers());
-        m.put(JobSettings.TOPIC_INTERACTIONS.key(), p + "interactions");
-        m.put(JobSettings.TOPIC_RECOMMENDATIONS.key(), p + "recommendations");
-        m.put(JobSettings.TOPIC_DEAD_LETTERS.key(), p + "dlq");
-        m.put(JobSettings.TOPIC_RELEASES.key(), p + "releases");
-        m.put(JobSettings.MODEL_URI.key(), model.toString());
-        m.put(JobSettings.PARALLELISM.key(), "2");
-        m.put(JobSettings.CHECKPOINT_INTERVAL_MS.key(), "1000");
-        m.put(JobSettings.CHECKPOINT_DIR.key(), dir.resolve("checkpoints-" + topicRun).toUri().toString());
-        return JobConfig.of(m);
+        return TestJobConfig.of(kafka.bootstrapServers(), p, model, dir.resolve("checkpoints-" + topicRun));
     }
 
     /** Users' real synthetic histories (at most W items each), interleaved round-robin. */
