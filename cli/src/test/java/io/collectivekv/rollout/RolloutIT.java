@@ -156,6 +156,12 @@ class RolloutIT {
 
             String last = flink.stopWithSavepoint(jobId, config.get(JobSettings.CHECKPOINT_DIR), TIMEOUT);
             Map<String, UserState> states = Savepoints.userStates(last, config);
+            // The offline command alone (what an operator runs between a suspend and a redeploy).
+            CliRun reencoded = CliRun.of("reencode", "--savepoint", last, "--model", v1.toString(),
+                    "--out", dir.resolve("reencoded").toUri().toString());
+            assertEquals(0, reencoded.exitCode(), reencoded.err());
+            assertTrue(reencoded.out().startsWith("re-encoded " + USERS + " users (" + 7 * USERS + " events)"), reencoded.out());
+            assertTrue(reencoded.out().endsWith("caches left to rebuild: 0\n"), reencoded.out());
             assertEquals(sent.keySet(), states.keySet());
             for (Map.Entry<String, List<String>> user : sent.entrySet()) {
                 UserState state = states.get(user.getKey());
