@@ -49,12 +49,13 @@ public final class BenchPlots {
     }
 
     static XYChart latencyChart(JsonNode report) {
-        XYChart chart = new XYChartBuilder().width(960).height(600)
+        XYChart chart = new XYChartBuilder().width(1100).height(600)
                 .title("End to end: latency vs achieved throughput (" + subtitle(report) + ")")
-                .xAxisTitle("achieved events/s").yAxisTitle("latency, Kafka append → recommendation append (ms, log)").build();
+                .xAxisTitle("achieved events/s (each mode's rightmost point: full speed, a backlog drained, so its latency is queueing)")
+                .yAxisTitle("latency, Kafka append → recommendation append (ms, log)").build();
         var s = chart.getStyler();
         chart.getStyler().setYAxisLogarithmic(true);
-        s.setLegendPosition(Styler.LegendPosition.InsideNW);
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotGridLinesColor(new Color(0xdddddd));
         chart.getStyler().setYAxisDecimalPattern("#,##0.#");
@@ -98,13 +99,13 @@ public final class BenchPlots {
 
     static XYChart stateChart(JsonNode report) {
         JsonNode curve = report.path("state_curve");
-        XYChart chart = new XYChartBuilder().width(960).height(600)
+        XYChart chart = new XYChartBuilder().width(1100).height(600)
                 .title("State per user vs history length (W = " + curve.path("assumptions").path("window").asInt() + ", "
                         + curve.path("assumptions").path("precision").asText() + ")")
                 .xAxisTitle("events in the user's history").yAxisTitle("bytes per user in RocksDB (log)").build();
         var s = chart.getStyler();
         chart.getStyler().setYAxisLogarithmic(true);
-        s.setLegendPosition(Styler.LegendPosition.InsideSE);
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
         s.setChartBackgroundColor(Color.WHITE);
         s.setPlotGridLinesColor(new Color(0xdddddd));
         chart.getStyler().setYAxisDecimalPattern("#,##0");
@@ -124,9 +125,10 @@ public final class BenchPlots {
                 List<Double> cache = new ArrayList<>();
                 curve.path(mode + "_cache").forEach(v -> cache.add(Math.max(1, v.asDouble())));
                 XYSeries c = chart.addSeries(mode + ": cache only (CacheCodec)", history, cache);
-                c.setLineColor(color(mode));
+                Color light = color(mode);
+                c.setLineColor(new Color(light.getRed(), light.getGreen(), light.getBlue(), 110));
                 c.setMarker(SeriesMarkers.NONE);
-                c.setLineStyle(DASHED);
+                c.setLineStyle(new BasicStroke(5f));
             }
         }
         for (JsonNode mode : report.path("modes")) {

@@ -98,16 +98,16 @@ public final class BenchReport {
                         half.path("latency_parts_ms").path("append_to_job_emit").path("p99").asText(),
                         half.path("latency_parts_ms").path("job_emit_to_append").path("p99").asText()));
 
-        add(targets, "collective ≥ 5,000 events/s end to end", "≥ 5,000 events/s", c, c >= EVENTS_PER_S, cMax == null ? "" : profile(cMax));
+        add(targets, "collective ≥ 5,000 events/s end to end", "≥ 5,000 events/s", c, c >= EVENTS_PER_S,
+                cMax == null ? "" : profile(cMax, report.path("machine").path("cores").asInt(Runtime.getRuntime().availableProcessors())));
         return targets;
     }
 
     /** Where the CPU of one event went at full speed, and the ceiling two cores put on the rate. */
-    static String profile(JsonNode m) {
+    static String profile(JsonNode m, double cores) {
         JsonNode cpu = m.path("cpu_us_per_event");
         double process = cpu.path("process").asDouble();
         double broker = cpu.path("kafka_broker").asDouble(0);
-        double cores = Runtime.getRuntime().availableProcessors();
         StringBuilder top = new StringBuilder();
         int shown = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = cpu.path("by_thread_group").fields(); it.hasNext() && shown < 4; shown++) {
@@ -137,8 +137,8 @@ public final class BenchReport {
     /** The run as Markdown: measurements, state, CPU profile at full speed, targets. */
     public static String markdown(JsonNode report) {
         StringBuilder md = new StringBuilder();
-        md.append("| cache mode | rate | events/s | p50 ms | p95 ms | p99 ms | p99 ms, whole phase | CPU µs/event: bench JVM (job + bench clients) | broker µs/event | step µs (mean) | checkpoints (mean ms) |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| cache mode | rate | events/s | p50 ms | p95 ms | p99 ms | p99 ms, whole phase | CPU µs/event: bench JVM (job + bench clients) | broker µs/event | step µs (mean) | checkpoints (mean ms) | other processes, cores |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (JsonNode mode : report.path("modes")) {
             for (JsonNode m : mode.path("measurements")) {
                 JsonNode l = m.path("latency_ms");
@@ -147,12 +147,12 @@ public final class BenchReport {
                 String rate = m.path("target_events_per_s").isNumber()
                         ? String.format(Locale.ROOT, "%s (%,.0f/s)", m.path("label").asText(), m.path("target_events_per_s").asDouble())
                         : "full speed";
-                md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %s | %s | %s | %s (%s + %s) | %s | %s | %d (%s) |%n",
+                md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %s | %s | %s | %s (%s + %s) | %s | %s | %d (%s) | %s |%n",
                         mode.path("mode").asText(), rate, m.path("events_per_s").asDouble(), num(l.path("p50")), num(l.path("p95")),
                         num(l.path("p99")), num(m.path("latency_ms_whole_phase").path("p99")), num(cpu.path("process")), num(cpu.path("job")), num(cpu.path("bench_clients")),
                         num(cpu.path("kafka_broker")),
                         num(m.path("job_metrics").path("histograms").path("stepLatencyMicros").path("mean")),
-                        ck.path("count").asInt(), num(ck.path("mean_duration_ms"))));
+                        ck.path("count").asInt(), num(ck.path("mean_duration_ms")), num(m.path("cores_busy_other_processes"))));
             }
         }
         md.append("\n| cache mode | stateBytesPerUser (mean) | cache at W (CacheCodec) | RocksDB live data / user | RocksDB SST files / user | "

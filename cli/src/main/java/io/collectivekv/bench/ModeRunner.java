@@ -318,7 +318,7 @@ public final class ModeRunner {
         // The whole machine (/proc/stat): what else ran (other processes: noise), and the hypervisor's steal.
         Stats.put(r, "cores_busy_machine", cpu.machineBusyCores());
         Stats.put(r, "cores_busy_other_processes", cpu.brokerNanos() < 0 ? Double.NaN
-                : cpu.machineBusyCores() - cpu.processCores() - (double) cpu.brokerNanos() / cpu.wallNanos());
+                : Math.max(0, cpu.machineBusyCores() - cpu.processCores() - (double) cpu.brokerNanos() / cpu.wallNanos()));
         Stats.put(r, "cores_stolen", cpu.stealCores());
         return r;
     }
@@ -434,8 +434,13 @@ public final class ModeRunner {
                         + "step %s µs  state %s B/user  checkpoints %d",
                 mode, r.path("label").asText(), r.path("events_per_s").asDouble(), l.path("p50").asText(), l.path("p95").asText(),
                 l.path("p99").asText(), fmt(c.path("process")), fmt(c.path("job")), fmt(step.path("mean")), fmt(bytes.path("mean")),
-                r.path("checkpoints").path("count").asInt());
+                r.path("checkpoints").path("count").asInt())
+                + (r.path("cores_busy_other_processes").asDouble() > DISTURBED_CORES ? String.format(Locale.ROOT,
+                        "  DISTURBED: other processes used %.2f cores", r.path("cores_busy_other_processes").asDouble()) : "");
     }
+
+    /** Other processes using more than this many cores during a measurement make it suspect (shared machine). */
+    public static final double DISTURBED_CORES = 0.15;
 
     private static String fmt(JsonNode n) {
         return n.isNumber() ? String.format(Locale.ROOT, "%,.0f", n.asDouble()) : "?";
