@@ -37,4 +37,14 @@ final class DataOptions {
     String describe() {
         return file == null ? "synthetic(" + syntheticUsers + " users, " + syntheticItems + " items)" : file.toString();
     }
+
+    /** The data set's name in reports: the folder the file sits in ({@code ml-1m}, {@code beauty}, ...). */
+    String datasetName() {
+        if (file == null) {
+            return "synthetic";
+        }
+        Path parent = file.toAbsolutePath().normalize().getParent();
+        String name = file.getFileName().toString();
+        return parent != null && parent.getFileName() != null ? parent.getFileName().toString() : name.replaceFirst("\\.[^.]*$", "");
+    }
 }

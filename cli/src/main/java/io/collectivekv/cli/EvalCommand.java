@@ -12,6 +12,8 @@ import io.collectivekv.eval.SequenceScorer;
 import io.collectivekv.inference.ModelSession;
 import io.collectivekv.inference.PrefillScorer;
 import io.collectivekv.inference.StepScorer;
+import io.collectivekv.quality.QualityLedger;
+import io.collectivekv.quality.QualityRow;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,6 +50,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of the sampled negatives (default: ${DEFAULT-VALUE})")
     long seed = 42L;
 
+    @Option(names = "--record", description = "add the test figures as a row of this quality ledger (e.g. docs/quality.json); "
+            + "a row with the same training command is replaced")
+    Path record;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -58,6 +64,9 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (!path.equals("prefill") && !path.equals("step")) {
             throw new IllegalArgumentException("--path = " + path + ": expected prefill or step");
+        }
+        if (record != null && (!split.equals("test") || !path.equals("prefill"))) {
+            throw new IllegalArgumentException("--record takes the test split through the prefill path, the protocol of the ledger");
         }
         Precision precision = Precision.parse("--cache-precision", cachePrecision);
         ModelArtifact artifact = ModelArtifact.open(modelPath);
@@ -72,6 +81,11 @@ final class EvalCommand implements Callable<Integer> {
             String how = path.equals("prefill") ? "prefill" : "step over a " + precision.id() + " cache";
             spec.commandLine().getOut().println(MetricsReport.format(
                     artifact.modelVersion() + " on " + data.describe() + ", " + split + " split, " + how, report));
+            if (record != null) {
+                String command = "ckv " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+                QualityLedger.read(record).with(QualityRow.of(data.datasetName(), artifact, report, command)).write(record);
+                spec.commandLine().getOut().println("recorded in " + record);
+            }
         }
         return 0;
     }

@@ -13,6 +13,8 @@ import io.collectivekv.model.KvMode;
 import io.collectivekv.model.ModelConfig;
 import io.collectivekv.nn.SequenceModel;
 import io.collectivekv.nn.Weights;
+import io.collectivekv.quality.QualityLedger;
+import io.collectivekv.quality.QualityRow;
 import io.collectivekv.train.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +64,39 @@ class CkvCommandTest {
         assertTrue(m.find(), eval.out());
         assertTrue(eval.out().contains("test split, prefill (600 users)"), eval.out());
         assertTrue(eval.out().contains("100 sampled negs:   HR@10 "), eval.out());
+    }
+
+    @Test
+    void evalRecordsOneLedgerRowPerExperimentAndQualityDrawsTablesAndPlot() throws IOException {
+        Path ledger = dir.resolve("quality.json");
+        for (int run = 0; run < 2; run++) {
+            CliRun eval = CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--record", ledger.toString());
+            assertEquals(0, eval.exitCode(), eval.err());
+        }
+        QualityLedger recorded = QualityLedger.read(ledger);
+        String dataset = dir.getFileName().toString();
+        assertEquals(1, recorded.rows().size(), "the same experiment recorded twice is one row");
+        QualityRow row = recorded.rows(dataset).get(0);
+        assertEquals(600, row.users());
+        assertEquals(4 + 2 * 2 * 4, row.cacheBytesPerTokenPerLayer(), "two 16-bit indices and 2·d_u fp32 floats");
+        assertEquals(2 * 32 * 4, row.fullCacheBytesPerTokenPerLayer());
+        assertTrue(row.evalCommand().contains("--record"), row.evalCommand());
+        assertTrue(recorded.published("ml-1m").size() >= 5, "the published references travel with the ledger");
+
+        Path png = dir.resolve("plots/quality.png");
+        CliRun quality = CliRun.of("quality", "--ledger", ledger.toString(), "--plot", png.toString(), "--plot-data", dataset);
+        assertEquals(0, quality.exitCode(), quality.err());
+        assertTrue(quality.out().contains("| hstu | collective | 32 | 2 | 64 | " + String.format(java.util.Locale.ROOT, "%.4f", row.hr10())),
+                quality.out());
+        assertTrue(Files.size(png) > 1000, "a PNG was drawn");
+    }
+
+    @Test
+    void recordTakesOnlyTheLedgersProtocol() {
+        CliRun r = CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--split", "validation",
+                "--record", dir.resolve("other.json").toString());
+        assertEquals(1, r.exitCode());
+        assertTrue(r.err().contains("--record takes the test split"), r.err());
     }
 
     @Test
