@@ -42,7 +42,7 @@ public final class ModelSession implements AutoCloseable {
     private final Predictor<NDList, NDList> prefill;
     private final Predictor<NDList, NDList> step;
 
-    private ModelSession(ModelArtifact artifact, int threads) throws IOException, MalformedModelException {
+    private ModelSession(ModelArtifact artifact, int threads, Path stepProfile) throws IOException, MalformedModelException {
         this.config = artifact.config();
         this.modelVersion = artifact.modelVersion();
         this.cacheCompatibilityId = artifact.cacheCompatibilityId();
@@ -56,7 +56,11 @@ public final class ModelSession implements AutoCloseable {
         Model prefillLoaded = null;
         try {
             prefillLoaded = load(dir, "prefill", artifact.prefillGraph(), options);
-            this.stepModel = load(dir, "step", artifact.stepGraph(), options);
+            Map<String, String> stepOptions = new HashMap<>(options);
+            if (stepProfile != null) {
+                stepOptions.put("profilerOutput", stepProfile.toString());
+            }
+            this.stepModel = load(dir, "step", artifact.stepGraph(), stepOptions);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             if (prefillLoaded != null) {
                 prefillLoaded.close(); // native memory: a failed hot swap must not leak it
@@ -76,8 +80,20 @@ public final class ModelSession implements AutoCloseable {
      * @param threads ORT intra-op threads; 0 = ORT's default (all cores)
      */
     public static ModelSession open(ModelArtifact artifact, int threads) {
+        return open(artifact, threads, null);
+    }
+
+    /**
+     * A session whose step graph ONNX Runtime profiles node by node: on {@link #close} it writes
+     * the trace to {@code <stepProfile>_<timestamp>.json} (Chrome trace format). For benchmarks.
+     */
+    public static ModelSession openProfiled(ModelArtifact artifact, int threads, Path stepProfile) {
+        return open(artifact, threads, stepProfile);
+    }
+
+    private static ModelSession open(ModelArtifact artifact, int threads, Path stepProfile) {
         try {
-            return new ModelSession(artifact, threads);
+            return new ModelSession(artifact, threads, stepProfile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load model " + artifact.modelVersion() + ": " + e.getMessage(), e);
         } catch (MalformedModelException e) {

@@ -14,6 +14,7 @@ import io.collectivekv.model.KvMode;
 import io.collectivekv.model.ModelConfig;
 import io.collectivekv.nn.AttentionLayout;
 import io.collectivekv.nn.LayerEntries;
+import io.collectivekv.nn.ModelStage;
 import io.collectivekv.nn.SequenceModel;
 import io.collectivekv.nn.Weights;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ public final class OnnxExporter {
         AttentionLayout<String> layout = layout(g, unsqueeze(g, dist, 0), unsqueeze(g, unsqueeze(g, visible, 0), 0));
 
         SequenceModel.Forward<String> fwd = model.forward(ops, items, null, layout);
+        g.stage(ModelStage.GLUE);
         // The last real token of each row: a one-hot over T picks its hidden state.
         String lastPosition = g.node("Sub", List.of(lengths, g.scalar(1L)));                         // (B)
         String oneHot = g.node("Cast", List.of(g.node("Equal", List.of(unsqueeze(g, positions, 0), unsqueeze(g, lastPosition, 1)))),
@@ -102,6 +104,7 @@ public final class OnnxExporter {
                     : LayerEntries.full(perLayer.get(0), perLayer.get(1)));
         }
         SequenceModel.Forward<String> fwd = model.forward(ops, items, cached, layout);
+        g.stage(ModelStage.GLUE);
         String user = g.node("Reshape", List.of(fwd.hidden(), g.longs(0, -1)));                    // (B, 1, d) → (B, d)
         outputs(g, ops, user, fwd.entries(), "1");
         return g.toModelBytes("collectivekv-trainer", "step " + config.toMap());
@@ -121,6 +124,7 @@ public final class OnnxExporter {
 
     private void outputs(OnnxGraph g, OnnxOps ops, String user, List<LayerEntries<String>> entries, String tokens) {
         g.output(model.scores(ops, user), SCORES, DataType.FLOAT, BATCH, (long) config.itemRows());
+        g.stage(ModelStage.GLUE);
         g.output(user, USER_VECTOR, DataType.FLOAT, BATCH, (long) config.d());
         for (String name : GraphContract.entryNames(config.kvMode())) {
             List<String> perLayer = new ArrayList<>();

@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
+import io.collectivekv.nn.ModelStage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
@@ -27,6 +28,7 @@ public final class OnnxGraph {
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final Map<String, String> constants = new HashMap<>();
     private int nextId;
+    private ModelStage stage = ModelStage.GLUE;
 
     public OnnxGraph(String name) {
         graph.setName(name);
@@ -79,9 +81,14 @@ public final class OnnxGraph {
                 k -> longInitializer("const_v_" + (nextId++), new long[] {values.length}, values));
     }
 
+    /** Nodes added from now on are named {@code <stage>/<op>_<n>}, so a per-node profile adds up per stage. */
+    void stage(ModelStage next) {
+        stage = next;
+    }
+
     /** Adds a node with one output and returns that output's name. */
     public String node(String op, List<String> inputs, AttributeProto... attributes) {
-        String out = op.toLowerCase() + "_" + (nextId++);
+        String out = stage.id() + "/" + op.toLowerCase() + "_" + (nextId++);
         NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(out).addAllInput(inputs).addOutput(out);
         for (AttributeProto a : attributes) {
             n.addAttribute(a);

@@ -4,6 +4,7 @@ import static io.collectivekv.export.OnnxGraph.floatAttr;
 import static io.collectivekv.export.OnnxGraph.intAttr;
 import static io.collectivekv.export.OnnxGraph.intsAttr;
 
+import io.collectivekv.nn.ModelStage;
 import io.collectivekv.nn.TensorOps;
 import io.collectivekv.nn.Weights;
 import java.util.HashSet;
@@ -34,6 +35,11 @@ final class OnnxOps implements TensorOps<String> {
             graph.floatInitializer(name, weights.shape(name), weights.values(name));
         }
         return name;
+    }
+
+    @Override
+    public void stage(ModelStage stage) {
+        graph.stage(stage);
     }
 
     @Override

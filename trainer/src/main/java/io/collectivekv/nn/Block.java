@@ -19,6 +19,10 @@ public interface Block {
     /** Keys and values to attend over: cached tokens (expanded from their entries) then new ones. */
     default <T> KeysValues<T> attended(TensorOps<T> ops, LayerEntries<T> fresh, LayerEntries<T> cached) {
         KeysValues<T> own = keyValue().keysValues(ops, fresh);
-        return cached == null ? own : keyValue().expandCached(ops, cached).append(ops, own);
+        if (cached == null) {
+            return own;
+        }
+        ops.stage(ModelStage.CACHE);
+        return keyValue().expandCached(ops, cached).append(ops, own);
     }
 }

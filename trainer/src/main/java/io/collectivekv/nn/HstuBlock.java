@@ -63,17 +63,21 @@ final class HstuBlock implements Block {
     public <T> BlockOutput<T> forward(TensorOps<T> ops, T x, LayerEntries<T> cached, AttentionLayout<T> layout) {
         int d = config.d();
         int h = config.heads();
+        ops.stage(ModelStage.DENSE);
         T n = inputNorm.apply(ops, x);                                                          // (B, T, d)
         T uq = ops.silu(ops.linear(n, ops.parameter(prefix + "uq.weight"), ops.parameter(prefix + "uq.bias"))); // (B, T, 2d)
         T u = ops.sliceLast(uq, 0, d);
         T q = ops.splitHeads(ops.sliceLast(uq, d, 2 * d), h);                                  // (B, H, T, dh)
+        ops.stage(ModelStage.KV);
         LayerEntries<T> entries = kv.entries(ops, n);
         KeysValues<T> kvs = attended(ops, entries, cached);
+        ops.stage(ModelStage.ATTENTION);
         T k = ops.splitHeads(kvs.keys(), h);                                                    // (B, H, Tk, dh)
         T v = ops.splitHeads(kvs.values(), h);                                                  // (B, H, Tk, dh)
         T logits = ops.add(ops.matmul(q, ops.permute(k, 0, 1, 3, 2)), relPos.bias(ops, layout)); // (B, H, T, Tk)
         T weights = ops.scale(ops.mul(ops.silu(logits), layout.valid()), 1f / config.window());
         T attended = ops.mergeHeads(ops.matmul(weights, v));                                    // (B, T, d)
+        ops.stage(ModelStage.DENSE);
         T gated = ops.mul(attentionNorm.apply(ops, attended), u);
         T out = ops.linear(gated, ops.parameter(prefix + "out.weight"), ops.parameter(prefix + "out.bias"));
         return new BlockOutput<>(ops.add(x, ops.dropout(out, dropout)), entries);

@@ -63,15 +63,19 @@ final class SasRecBlock implements Block {
     @Override
     public <T> BlockOutput<T> forward(TensorOps<T> ops, T x, LayerEntries<T> cached, AttentionLayout<T> layout) {
         int h = config.heads();
+        ops.stage(ModelStage.DENSE);
         T n = attentionNorm.apply(ops, x);                                                      // (B, T, d)
         T q = ops.splitHeads(ops.linear(n, ops.parameter(prefix + "query.weight"), ops.parameter(prefix + "query.bias")), h);
+        ops.stage(ModelStage.KV);
         LayerEntries<T> entries = kv.entries(ops, n);
         KeysValues<T> kvs = attended(ops, entries, cached);
+        ops.stage(ModelStage.ATTENTION);
         T k = ops.splitHeads(kvs.keys(), h);                                                    // (B, H, Tk, dh)
         T v = ops.splitHeads(kvs.values(), h);
         T logits = ops.scale(ops.matmul(q, ops.permute(k, 0, 1, 3, 2)), (float) (1 / Math.sqrt(config.headDim())));
         logits = ops.add(ops.add(logits, relPos.bias(ops, layout)), layout.maskBias());         // (B, H, T, Tk)
         T attended = ops.mergeHeads(ops.matmul(ops.dropout(ops.softmaxLast(logits), dropout), v)); // (B, T, d)
+        ops.stage(ModelStage.DENSE);
         T out = ops.linear(attended, ops.parameter(prefix + "out.weight"), ops.parameter(prefix + "out.bias"));
         T x1 = ops.add(x, ops.dropout(out, dropout));
         T f = feedForwardNorm.apply(ops, x1);

@@ -49,6 +49,7 @@ public final class SequenceModel {
      * @return hidden states (B, T, d) after the final norm, and every layer's new entries
      */
     public <T> Forward<T> forward(TensorOps<T> ops, T items, List<LayerEntries<T>> cached, AttentionLayout<T> layout) {
+        ops.stage(ModelStage.DENSE);
         T x = ops.dropout(ops.embed(ops.parameter(ITEM_EMBEDDING), items), dropout); // (B, T, d)
         List<LayerEntries<T>> entries = new ArrayList<>();
         for (int l = 0; l < blocks.size(); l++) {
@@ -61,6 +62,7 @@ public final class SequenceModel {
 
     /** Scores of every item row for each hidden state: (..., d) → (..., R). */
     public <T> T scores(TensorOps<T> ops, T hidden) {
+        ops.stage(ModelStage.SCORING);
         return ops.matmulTransposed(hidden, ops.parameter(ITEM_EMBEDDING));
     }
 

@@ -71,6 +71,9 @@ public interface TensorOps<T> {
     T dropout(T x, float rate);
 
     /** SiLU(x) = x · σ(x), written out so every backend computes it the same way. */
+    /** The stage the following operations belong to, for cost profiles; a backend may ignore it. */
+    default void stage(ModelStage stage) {}
+
     default T silu(T x) {
         return mul(x, sigmoid(x));
     }
