@@ -84,7 +84,7 @@ public final class StepProfile implements Callable<Integer> {
             }
         }
         ObjectNode report = JSON.createObjectNode();
-        report.put("command", "bin/bench-profile " + String.join(" ", argsOf()));
+        report.put("command", "bin/bench profile " + String.join(" ", argsOf()));
         report.put("steps_per_shape", steps);
         report.set("rows", rows);
         Files.createDirectories(out.toAbsolutePath().getParent());
