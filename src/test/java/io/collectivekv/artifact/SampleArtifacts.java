@@ -1,5 +1,7 @@
 package io.collectivekv.artifact;
 
+import io.collectivekv.model.Encoder;
+import io.collectivekv.model.KvMode;
 import io.collectivekv.model.ModelConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -8,7 +10,8 @@ import java.util.Random;
 /** Small, valid artifacts for tests: fake graph bytes (the artifact never looks inside them) and a seeded item table. */
 public final class SampleArtifacts {
 
-    public static final ModelConfig CONFIG = ModelConfig.defaults(10);
+    /** A fixed shape, not the defaults: the tests' expected messages and sizes name it. */
+    public static final ModelConfig CONFIG = new ModelConfig(Encoder.HSTU, KvMode.COLLECTIVE, 64, 2, 2, 2, 1024, 200, 10, 32);
     public static final byte[] PREFILL = "fake prefill graph".getBytes(StandardCharsets.UTF_8);
     public static final byte[] STEP = "fake step graph".getBytes(StandardCharsets.UTF_8);
     /** A vocabulary of the config's 10 items, ids "i0" … "i9" at rows 2 … 11. */

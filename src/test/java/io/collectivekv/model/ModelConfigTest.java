@@ -93,13 +93,13 @@ class ModelConfigTest {
 
     @Test
     void cacheShapeIdDescribesWhatACacheHolds() {
-        assertEquals("collective-L2-d64-u2-m1024", ModelConfig.defaults(500).cacheShapeId());
-        assertEquals("full-L2-d64", ModelConfig.defaults(500).withKvMode(KvMode.FULL).cacheShapeId());
+        assertEquals("collective-L2-d128-u2-m256", ModelConfig.defaults(500).cacheShapeId());
+        assertEquals("full-L2-d128", ModelConfig.defaults(500).withKvMode(KvMode.FULL).cacheShapeId());
     }
 
-    /** The defaults for 500 items with one key set to {@code value}, through fromMap. */
+    /** A fixed d = 64 config for 500 items (not the defaults, which may change) with one key set to {@code value}, through fromMap. */
     private static ModelConfig config(String key, String value) {
-        Map<String, String> values = new LinkedHashMap<>(ModelConfig.defaults(500).toMap());
+        Map<String, String> values = new LinkedHashMap<>(new ModelConfig(Encoder.HSTU, KvMode.COLLECTIVE, 64, 2, 2, 2, 1024, 200, 500, 32).toMap());
         values.put(key, value);
         return ModelConfig.fromMap(values);
     }
