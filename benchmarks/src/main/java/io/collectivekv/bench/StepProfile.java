@@ -16,6 +16,7 @@ import io.collectivekv.nn.ModelStage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,10 +34,10 @@ import picocli.CommandLine.Option;
  * routing (the new tokens' routers, argmax and user parts, plus the pool gathers that expand the
  * cached entries; for a full cache, the K/V projections and the cache's concatenation), attention,
  * dense layers, scoring, and the graph's glue. The profiler's own cost inflates small kernels, so
- * the step's wall time is measured in a second, unprofiled session, and the number of nodes each
- * stage runs per step is reported beside its time. Also the cache's state codec (decode + encode,
- * the work around each RocksDB read and write). Same models as {@link InferenceBenchmark}: random
- * weights, HSTU, 2 layers, ML-1M's catalogue, one ORT thread.
+ * the step's time (the median) is measured in a second, unprofiled session, and the number of
+ * nodes each stage runs per step is reported beside its time. Also the cache's state codec (decode
+ * + encode, the work around each RocksDB read and write). Same models as {@link InferenceBenchmark}:
+ * random weights, HSTU, 2 layers, ML-1M's catalogue, one ORT thread.
  */
 @Command(name = "step-profile", mixinStandardHelpOptions = true,
         description = "Split the cost of one step into routing, attention, dense layers, scoring and the state codec.")
@@ -107,14 +108,15 @@ public final class StepProfile implements Callable<Integer> {
         ModelArtifact artifact = RandomModel.export(config, dir);
         SplittableRandom random = new SplittableRandom(11);
         int[] history = random.ints(window, ModelConfig.RESERVED_ROWS, config.itemRows()).toArray();
-        long wall = 0;
+        // Medians, not means: a GC pause or another process's burst lands on a few steps only.
+        long[] wall = new long[steps];
         try (ModelSession plain = ModelSession.open(artifact, 1)) {
             KvCache cache = plain.prefill(List.of(history)).get(0).cache(); // W tokens: every step evicts one
             for (int i = 0; i < warmup + steps; i++) {
                 long t0 = System.nanoTime();
                 plain.step(List.of(cache), new int[] {history[i % window]});
                 if (i >= warmup) {
-                    wall += System.nanoTime() - t0;
+                    wall[i - warmup] = System.nanoTime() - t0;
                 }
             }
         }
@@ -166,7 +168,7 @@ public final class StepProfile implements Callable<Integer> {
         row.put("kv_mode", mode.id());
         row.put("d", d);
         row.put("window", window);
-        row.put("step_wall", round(wall / 1e3 / steps));
+        row.put("step_wall", round(median(wall) / 1e3));
         row.put("profiled_run", perStep(runs));
         row.set("kernel_microseconds_per_step", us);
         row.set("nodes_per_step", perStepNodes);
@@ -186,15 +188,18 @@ public final class StepProfile implements Callable<Integer> {
             cache = session.prefill(List.of(history)).get(0).cache();
         }
         byte[] bytes = codec.encode(cache);
-        int rounds = Math.max(200, steps);
-        for (int i = 0; i < rounds; i++) {
-            bytes = codec.encode(codec.decode(bytes));
+        int perBlock = 20;
+        long[] blocks = new long[Math.max(20, steps / perBlock)];
+        for (int b = -blocks.length; b < blocks.length; b++) { // the first half warms up
+            long t0 = System.nanoTime();
+            for (int i = 0; i < perBlock; i++) {
+                bytes = codec.encode(codec.decode(bytes));
+            }
+            if (b >= 0) {
+                blocks[b] = System.nanoTime() - t0;
+            }
         }
-        long t0 = System.nanoTime();
-        for (int i = 0; i < rounds; i++) {
-            bytes = codec.encode(codec.decode(bytes));
-        }
-        return (System.nanoTime() - t0) / 1e3 / rounds;
+        return median(blocks) / 1e3 / perBlock;
     }
 
     /** A node prefix that is no stage (none is emitted) counts as glue rather than failing the run. */
@@ -205,6 +210,12 @@ public final class StepProfile implements Callable<Integer> {
             }
         }
         return ModelStage.GLUE;
+    }
+
+    private static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static double round(double v) {
