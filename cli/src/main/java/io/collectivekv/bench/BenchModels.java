@@ -26,7 +26,7 @@ import java.util.Map;
 /**
  * The benchmark's two artifacts, one per kv mode, with the same shape (the default model, d = 64,
  * 2 layers, at window W), so that their state sizes compare; cache mode {@code none} serves the
- * collective one. Made once and reused from {@code models/bench-<kv mode>-w<W>-<weights>-<data>}.
+ * collective one. Made once and reused from {@code models/bench-<cache shape>-w<W>-<weights>-<data>}.
  */
 public final class BenchModels {
     /** Training budget: one epoch, validation on 500 users. Quality is not what the benchmark measures. */
@@ -61,8 +61,9 @@ public final class BenchModels {
                     throw new IllegalArgumentException(dir + ": no model artifact (--model-dir needs collective/ and full/)");
                 }
             } else {
+                // The shape is in the name: models made under an older default shape are not reused.
                 String id = Integer.toHexString(dataLabel.hashCode());
-                dir = Path.of("models", "bench-" + mode.id() + "-w" + window + "-" + weights + "-" + id);
+                dir = Path.of("models", "bench-" + shape(1, window, mode).cacheShapeId() + "-w" + window + "-" + weights + "-" + id);
                 if (!Files.isRegularFile(dir.resolve(ArtifactFormat.MANIFEST))) {
                     make(data, dataLabel, dir, window, mode, weights, out, progress);
                 } else {

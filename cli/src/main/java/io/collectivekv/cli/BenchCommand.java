@@ -61,15 +61,15 @@ public final class BenchCommand implements Callable<Integer> {
     DataOptions data = new DataOptions();
 
     @Option(names = "--model-dir", description = "a directory with the two artifacts, collective/ and full/, of the same shape "
-            + "at window --window; default: made once and reused from models/bench-<kv mode>-w<W>-<weights>-<data id>")
+            + "at window --window; default: made once and reused from models/bench-<cache shape>-w<W>-<weights>-<data id>")
     Path modelDir;
 
     @Option(names = "--weights", description = "without --model-dir: trained (1 epoch, seed 42) or random (seeded initial "
             + "weights; the cost per event does not depend on them) (default: ${DEFAULT-VALUE})")
     String weights = "trained";
 
-    @Option(names = "--window", description = "W of the models: the default model's shape (HSTU, d = 64, 2 layers, d_u = 2, "
-            + "m = 1,024) at this window (default: ${DEFAULT-VALUE})")
+    @Option(names = "--window", description = "W of the models: the default model's shape (HSTU, d = 128, 2 layers, d_u = 2, "
+            + "m = 256) at this window (default: ${DEFAULT-VALUE})")
     int window = 200;
 
     @Option(names = "--modes", split = ",", description = "cache modes, in this order, in one run; none serves the collective "
