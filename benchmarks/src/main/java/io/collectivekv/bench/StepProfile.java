@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.collectivekv.artifact.ModelArtifact;
-import io.collectivekv.cache.CacheCodec;
 import io.collectivekv.cache.KvCache;
-import io.collectivekv.cache.Precision;
 import io.collectivekv.inference.ModelSession;
 import io.collectivekv.model.KvMode;
 import io.collectivekv.model.ModelConfig;
@@ -16,7 +14,8 @@ import io.collectivekv.nn.ModelStage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,18 +28,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Where a step's time goes. ONNX Runtime profiles every node of the step graph; the exporter names
- * each node after the {@link ModelStage} it belongs to, so the kernel times add up per stage:
- * routing (the new tokens' routers, argmax and user parts, plus the pool gathers that expand the
- * cached entries; for a full cache, the K/V projections and the cache's concatenation), attention,
- * dense layers, scoring, and the graph's glue. The profiler's own cost inflates small kernels, so
- * the step's time (the median) is measured in a second, unprofiled session, and the number of
- * nodes each stage runs per step is reported beside its time. Also the cache's state codec (decode
- * + encode, the work around each RocksDB read and write). Same models as {@link InferenceBenchmark}:
- * random weights, HSTU, 2 layers, ML-1M's catalogue, one ORT thread.
+ * Where a step's time goes inside ONNX Runtime. ORT profiles every node of the step graph; the
+ * exporter names each node after the {@link ModelStage} it belongs to, so kernel times add up per
+ * stage: routing (the new tokens' routers, argmax and user parts, plus the pool gathers that expand
+ * the cached entries; for a full cache, the K/V projections and the cache's concatenation),
+ * attention, dense layers, scoring, and the graph's glue. The rest of a profiled run is ORT's
+ * executor between kernels. The profiler's own bookkeeping inflates every node by about the same
+ * amount, so the node count per stage is reported beside its time. The step's unprofiled time and
+ * the state codec are {@link InferenceBenchmark}'s (JMH). Same models: random weights, HSTU, 2
+ * layers, ML-1M's catalogue, one ORT thread.
  */
 @Command(name = "step-profile", mixinStandardHelpOptions = true,
-        description = "Split the cost of one step into routing, attention, dense layers, scoring and the state codec.")
+        description = "Split a step's time inside ONNX Runtime into routing, attention, dense layers, scoring and glue.")
 public final class StepProfile implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -56,7 +55,7 @@ public final class StepProfile implements Callable<Integer> {
     @Option(names = "--steps", description = "profiled steps per shape (default: ${DEFAULT-VALUE})")
     int steps = 2000;
 
-    @Option(names = "--warmup", description = "unprofiled steps first, for the JIT and ORT's allocator (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", description = "steps first, left out of the figures: the JIT and ORT's allocator settle (default: ${DEFAULT-VALUE})")
     int warmup = 500;
 
     @Option(names = "--out", description = "write the figures here as JSON (default: ${DEFAULT-VALUE})")
@@ -69,18 +68,21 @@ public final class StepProfile implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ArrayNode rows = JSON.createArrayNode();
-        System.out.printf("%-10s %4s %5s | %8s | %9s | %-44s | %s%n", "kv mode", "d", "W", "step µs", "profiled",
-                "kernel µs: routing attention dense scoring glue", "codec µs");
+        System.out.printf("%-10s %4s %5s | %11s | %s%n", "kv mode", "d", "W", "profiled µs",
+                "kernel µs (nodes): routing, attention, dense, scoring, glue; between kernels");
         for (String mode : modes) {
             for (int d : widths) {
                 for (int window : windows) {
                     ObjectNode row = profile(KvMode.valueOf(mode.toUpperCase(Locale.ROOT)), d, window);
                     rows.add(row);
                     JsonNode us = row.get("kernel_microseconds_per_step");
-                    System.out.printf(Locale.ROOT, "%-10s %4d %5d | %8.1f | %9.1f | %8.1f %9.1f %5.1f %7.1f %4.1f        | %.1f%n",
-                            mode, d, window, row.get("step_wall").asDouble(), row.get("profiled_run").asDouble(),
-                            us.get("routing").asDouble(), us.get("attention").asDouble(), us.get("dense").asDouble(),
-                            us.get("scoring").asDouble(), us.get("glue").asDouble(), row.get("codec_round_trip").asDouble());
+                    JsonNode n = row.get("nodes_per_step");
+                    System.out.printf(Locale.ROOT, "%-10s %4d %5d | %11.1f | %.1f (%d), %.1f (%d), %.1f (%d), %.1f (%d), %.1f (%d); %.1f%n",
+                            mode, d, window, row.get("profiled_run").asDouble(),
+                            us.get("routing").asDouble(), n.get("kv").asInt() + n.get("cache").asInt(),
+                            us.get("attention").asDouble(), n.get("attention").asInt(), us.get("dense").asDouble(), n.get("dense").asInt(),
+                            us.get("scoring").asDouble(), n.get("scoring").asInt(), us.get("glue").asDouble(), n.get("glue").asInt(),
+                            row.get("between_kernels").asDouble());
                 }
             }
         }
@@ -108,22 +110,10 @@ public final class StepProfile implements Callable<Integer> {
         ModelArtifact artifact = RandomModel.export(config, dir);
         SplittableRandom random = new SplittableRandom(11);
         int[] history = random.ints(window, ModelConfig.RESERVED_ROWS, config.itemRows()).toArray();
-        // Medians, not means: a GC pause or another process's burst lands on a few steps only.
-        long[] wall = new long[steps];
-        try (ModelSession plain = ModelSession.open(artifact, 1)) {
-            KvCache cache = plain.prefill(List.of(history)).get(0).cache(); // W tokens: every step evicts one
-            for (int i = 0; i < warmup + steps; i++) {
-                long t0 = System.nanoTime();
-                plain.step(List.of(cache), new int[] {history[i % window]});
-                if (i >= warmup) {
-                    wall[i - warmup] = System.nanoTime() - t0;
-                }
-            }
-        }
         Path prefix = dir.resolve("step-profile");
         try (ModelSession profiled = ModelSession.openProfiled(artifact, 1, prefix)) {
-            KvCache cache = profiled.prefill(List.of(history)).get(0).cache();
-            for (int i = 0; i < steps; i++) {
+            KvCache cache = profiled.prefill(List.of(history)).get(0).cache(); // W tokens: every step evicts one
+            for (int i = 0; i < warmup + steps; i++) {
                 profiled.step(List.of(cache), new int[] {history[i % window]});
             }
         }
@@ -133,18 +123,31 @@ public final class StepProfile implements Callable<Integer> {
                     .findFirst().orElseThrow(() -> new IOException("ONNX Runtime wrote no profile under " + dir));
         }
         // Only the step graph is profiled (the prefill graph is a session of its own), so every
-        // model_run in the trace is one step.
+        // model_run in the trace is one step; the first `warmup` of them, and their nodes, are left out.
+        JsonNode events = JSON.readTree(trace.toFile());
+        List<Double> runStarts = new ArrayList<>();
+        for (JsonNode e : events) {
+            if (e.path("cat").asText().equals("Session") && e.path("name").asText().equals("model_run")) {
+                runStarts.add(e.path("ts").asDouble());
+            }
+        }
+        if (runStarts.size() != warmup + steps) {
+            throw new IOException("the profile holds " + runStarts.size() + " step runs, expected " + (warmup + steps));
+        }
+        Collections.sort(runStarts);
+        double measuredFrom = runStarts.get(warmup);
         Map<ModelStage, Double> kernels = new EnumMap<>(ModelStage.class);
         Map<ModelStage, Integer> nodes = new EnumMap<>(ModelStage.class);
         double runs = 0;
-        int runCount = 0;
-        for (JsonNode e : JSON.readTree(trace.toFile())) {
+        for (JsonNode e : events) {
             String cat = e.path("cat").asText();
             String name = e.path("name").asText();
             double dur = e.path("dur").asDouble();
+            if (e.path("ts").asDouble() < measuredFrom) {
+                continue;
+            }
             if (cat.equals("Session") && name.equals("model_run")) {
                 runs += dur;
-                runCount++;
             } else if (cat.equals("Node") && name.endsWith("_kernel_time")) {
                 // Nodes that ORT fused or added (its Squeeze/LayerNorm fusions) keep no stage prefix.
                 int slash = name.indexOf('/');
@@ -152,9 +155,6 @@ public final class StepProfile implements Callable<Integer> {
                 kernels.merge(stage, dur, Double::sum);
                 nodes.merge(stage, 1, Integer::sum);
             }
-        }
-        if (runCount != steps) {
-            throw new IOException("the profile holds " + runCount + " step runs, expected " + steps);
         }
         ObjectNode us = JSON.createObjectNode();
         ObjectNode perStepNodes = JSON.createObjectNode();
@@ -168,38 +168,15 @@ public final class StepProfile implements Callable<Integer> {
         row.put("kv_mode", mode.id());
         row.put("d", d);
         row.put("window", window);
-        row.put("step_wall", round(median(wall) / 1e3));
         row.put("profiled_run", perStep(runs));
+        row.put("between_kernels", perStep(runs - kernels.values().stream().mapToDouble(Double::doubleValue).sum()));
         row.set("kernel_microseconds_per_step", us);
         row.set("nodes_per_step", perStepNodes);
-        row.put("codec_round_trip", round(codecMicros(config, artifact, history)));
         return row;
     }
 
     private double perStep(double totalMicros) {
         return round(totalMicros / steps);
-    }
-
-    /** µs for one decode + encode of a W-token cache: what a step's state read and write cost besides RocksDB. */
-    private double codecMicros(ModelConfig config, ModelArtifact artifact, int[] history) {
-        CacheCodec codec = new CacheCodec(config, Precision.FP32);
-        KvCache cache;
-        try (ModelSession session = ModelSession.open(artifact, 1)) {
-            cache = session.prefill(List.of(history)).get(0).cache();
-        }
-        byte[] bytes = codec.encode(cache);
-        int perBlock = 20;
-        long[] blocks = new long[Math.max(20, steps / perBlock)];
-        for (int b = -blocks.length; b < blocks.length; b++) { // the first half warms up
-            long t0 = System.nanoTime();
-            for (int i = 0; i < perBlock; i++) {
-                bytes = codec.encode(codec.decode(bytes));
-            }
-            if (b >= 0) {
-                blocks[b] = System.nanoTime() - t0;
-            }
-        }
-        return median(blocks) / 1e3 / perBlock;
     }
 
     /** A node prefix that is no stage (none is emitted) counts as glue rather than failing the run. */
@@ -210,12 +187,6 @@ public final class StepProfile implements Callable<Integer> {
             }
         }
         return ModelStage.GLUE;
-    }
-
-    private static double median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     private static double round(double v) {
