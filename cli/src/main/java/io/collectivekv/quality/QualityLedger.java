@@ -28,9 +28,20 @@ public record QualityLedger(String protocol, List<PublishedResult> published, Li
     /** A number from the literature that our rows stand beside. */
     public record PublishedResult(String dataset, String model, String source, String protocol, double hr10, double ndcg10) {}
 
+    /**
+     * The order of rows, in the file and in the tables: per data set and encoder, the widest models
+     * first (the long runs), collective before full, then by what the cache costs and the pool size.
+     */
+    private static final Comparator<QualityRow> ORDER = Comparator.comparing(QualityRow::dataset)
+            .thenComparing(QualityRow::encoder)
+            .thenComparing(Comparator.comparingInt(QualityRow::d).reversed())
+            .thenComparing(QualityRow::kvMode)
+            .thenComparingInt(QualityRow::cacheBytesPerTokenPerLayer)
+            .thenComparingInt(QualityRow::poolSize);
+
     public QualityLedger {
         published = List.copyOf(published);
-        rows = List.copyOf(rows);
+        rows = rows.stream().sorted(ORDER).toList();
     }
 
     /** The ledger at {@code file}, or a new one holding only the published references when there is none yet. */
@@ -54,8 +65,6 @@ public record QualityLedger(String protocol, List<PublishedResult> published, Li
             }
         }
         next.add(row);
-        next.sort(Comparator.comparing(QualityRow::dataset).thenComparing(QualityRow::encoder)
-                .thenComparing(QualityRow::kvMode).thenComparing(QualityRow::cacheBytesPerTokenPerLayer));
         return new QualityLedger(PROTOCOL, PublishedReferences.ALL, next);
     }
 
