@@ -3,6 +3,7 @@ package io.collectivekv.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
@@ -159,16 +160,21 @@ public final class Trainer {
             } else {
                 skippedBatches++;
             }
-            // PyTorch accumulates gradients and DJL's collector does not clear them; a non-finite
-            // gradient must be overwritten, since NaN − NaN is still NaN.
-            for (NDArray grad : grads) {
-                if (finite) {
-                    grad.subi(grad);
-                } else {
-                    grad.set(new float[Math.toIntExact(grad.size())]);
-                }
-            }
+            clear(grads);
             return value;
+        }
+    }
+
+    /**
+     * Zeroes the gradients in place: PyTorch accumulates them and DJL's collector does not clear
+     * them. Not {@code subi} (NaN − NaN is still NaN after a non-finite batch) and not
+     * {@code set(Buffer)}: that makes the tensor alias a buffer owned by this short-lived wrapper,
+     * freed when the batch's scope closes while autograd keeps writing into it (heap corruption,
+     * seen as native crashes epochs later). An indexed put of a scalar copies.
+     */
+    static void clear(List<NDArray> grads) {
+        for (NDArray grad : grads) {
+            grad.set(new NDIndex(":"), 0f); // every parameter has at least one axis
         }
     }
 
