@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -104,9 +105,22 @@ public final class StepProfile implements Callable<Integer> {
         return String.join(",", values.stream().map(String::valueOf).toList());
     }
 
+    /** One shape's figures; its model and ORT's trace (over 100 MB at W = 1,000) are deleted afterwards. */
     private ObjectNode profile(KvMode mode, int d, int window) throws IOException {
-        ModelConfig config = InferenceBenchmark.config(mode, d, window);
         Path dir = RandomModel.tempDir();
+        try {
+            return profile(InferenceBenchmark.config(mode, d, window), dir);
+        } finally {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private ObjectNode profile(ModelConfig config, Path dir) throws IOException {
+        int window = config.window();
         ModelArtifact artifact = RandomModel.export(config, dir);
         SplittableRandom random = new SplittableRandom(11);
         int[] history = random.ints(window, ModelConfig.RESERVED_ROWS, config.itemRows()).toArray();
@@ -165,8 +179,8 @@ public final class StepProfile implements Callable<Integer> {
         us.put("routing", perStep(kernels.getOrDefault(ModelStage.KV, 0.0) + kernels.getOrDefault(ModelStage.CACHE, 0.0)));
 
         ObjectNode row = JSON.createObjectNode();
-        row.put("kv_mode", mode.id());
-        row.put("d", d);
+        row.put("kv_mode", config.kvMode().id());
+        row.put("d", config.d());
         row.put("window", window);
         row.put("profiled_run", perStep(runs));
         row.put("between_kernels", perStep(runs - kernels.values().stream().mapToDouble(Double::doubleValue).sum()));
