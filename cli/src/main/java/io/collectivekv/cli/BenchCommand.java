@@ -156,11 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         ObjectNode report = JsonNodeFactory.instance.objectNode();
         report.put("benchmark", "ckv bench: end to end, Kafka → Flink job (MiniCluster, RocksDB) → Kafka");
-        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
-        if (!args.isEmpty() && args.get(0).equals(spec.name())) {
-            args.remove(0); // the parse result of a subcommand holds the whole command line
-        }
-        report.put("command", "bin/ckv bench " + String.join(" ", args));
+        report.put("command", "bin/" + Invocation.of(spec));
         report.put("started_at", startedAt);
         report.set("machine", machine());
         ObjectNode setup = report.putObject("setup");

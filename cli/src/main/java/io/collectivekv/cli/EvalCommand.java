@@ -82,8 +82,7 @@ final class EvalCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(MetricsReport.format(
                     artifact.modelVersion() + " on " + data.describe() + ", " + split + " split, " + how, report));
             if (record != null) {
-                String command = "ckv " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-                QualityLedger.read(record).with(QualityRow.of(data.datasetName(), artifact, report, command)).write(record);
+                QualityLedger.read(record).with(QualityRow.of(data.datasetName(), artifact, report, Invocation.of(spec))).write(record);
                 spec.commandLine().getOut().println("recorded in " + record);
             }
         }

@@ -52,7 +52,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainedModel trained = new Trainer(config, training.toConfig(), quiet ? null : System.err).train(encoded);
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("data", data.describe());
-        metadata.put("command", "ckv " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        metadata.put("command", Invocation.of(spec));
         ArtifactManifest manifest = ArtifactExport.write(trained, out, metadata);
         stdout.println(MetricsReport.format("best validation, epoch " + trained.bestEpoch(), trained.validation()));
         stdout.printf("wrote %s (model version %s) in %.1f s%n", out, manifest.modelVersion(), trained.trainingTime().toMillis() / 1000.0);

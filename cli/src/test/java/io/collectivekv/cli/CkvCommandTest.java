@@ -80,7 +80,7 @@ class CkvCommandTest {
         assertEquals(600, row.users());
         assertEquals(4 + 2 * 2 * 4, row.cacheBytesPerTokenPerLayer(), "two 16-bit indices and 2·d_u fp32 floats");
         assertEquals(2 * 32 * 4, row.fullCacheBytesPerTokenPerLayer());
-        assertTrue(row.evalCommand().contains("--record"), row.evalCommand());
+        assertTrue(row.evalCommand().startsWith("ckv eval --model ") && row.evalCommand().contains("--record"), row.evalCommand());
         assertTrue(recorded.published("ml-1m").size() >= 5, "the published references travel with the ledger");
 
         Path png = dir.resolve("plots/quality.png");
