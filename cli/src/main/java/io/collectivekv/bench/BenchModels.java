@@ -12,6 +12,7 @@ import io.collectivekv.nn.SequenceModel;
 import io.collectivekv.nn.Weights;
 import io.collectivekv.train.TrainedModel;
 import io.collectivekv.train.Trainer;
+import io.collectivekv.train.LearningRateSchedule;
 import io.collectivekv.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,7 +32,7 @@ import java.util.Map;
 public final class BenchModels {
     /** Training budget: one epoch, validation on 500 users. Quality is not what the benchmark measures. */
     public static TrainingConfig training(int window) {
-        return new TrainingConfig(1, 128, 1e-3f, 256, 0.2f, window, 1, 1f, 1f, 0.01f, 500, 1f, 42L);
+        return new TrainingConfig(1, 128, 1e-3f, LearningRateSchedule.CONSTANT, 256, 0.2f, window, 1, 1f, 1f, 0.01f, 500, 1f, 42L);
     }
 
     private BenchModels() {}

@@ -1,5 +1,6 @@
 package io.collectivekv.cli;
 
+import io.collectivekv.train.LearningRateSchedule;
 import io.collectivekv.train.TrainingConfig;
 import picocli.CommandLine.Option;
 
@@ -15,6 +16,9 @@ final class TrainingOptions {
 
     @Option(names = "--learning-rate", description = "Adam step size (default: ${DEFAULT-VALUE})")
     float learningRate = DEFAULTS.learningRate();
+
+    @Option(names = "--lr-schedule", description = "constant | cosine: the step size over the epoch budget (default: ${DEFAULT-VALUE})")
+    String schedule = DEFAULTS.schedule().id();
 
     @Option(names = "--negatives", description = "sampled negatives per batch (default: ${DEFAULT-VALUE})")
     int negatives = DEFAULTS.negatives();
@@ -47,7 +51,8 @@ final class TrainingOptions {
     long seed = DEFAULTS.seed();
 
     TrainingConfig toConfig() {
-        return new TrainingConfig(epochs, batchSize, learningRate, negatives, dropout, maxLength, patience,
+        return new TrainingConfig(epochs, batchSize, learningRate,
+                LearningRateSchedule.parse("lr-schedule", schedule), negatives, dropout, maxLength, patience,
                 lambdaPeak, lambdaBalance, unknownRate, validationUsers, clipNorm, seed);
     }
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import io.collectivekv.data.EncodedSequences;
 import io.collectivekv.eval.EvaluationCases;
 import io.collectivekv.eval.EvaluationReport;
@@ -73,7 +72,10 @@ public final class Trainer {
         SequenceModel model = new SequenceModel(config, training.dropout());
         SplittableRandom random = new SplittableRandom(training.seed());
         Random shuffler = new Random(training.seed());
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(training.learningRate())).build();
+        int batches = (sequences.size() + training.batchSize() - 1) / training.batchSize();
+        Optimizer adam = Optimizer.adam()
+                .optLearningRateTracker(training.schedule().tracker(training.learningRate(), training.epochs() * batches))
+                .build();
         TrainingLoss loss = new TrainingLoss(training.lambdaPeak(), training.lambdaBalance());
         Evaluator evaluator = new Evaluator(EVAL_BATCH, training.seed());
 
@@ -84,7 +86,6 @@ public final class Trainer {
             EvaluationReport bestReport = null;
             int bestEpoch = 0;
             int epoch = 0;
-            int batches = (sequences.size() + training.batchSize() - 1) / training.batchSize();
             while (epoch < training.epochs() && epoch - bestEpoch < training.patience()) {
                 epoch++;
                 Collections.shuffle(sequences, shuffler);

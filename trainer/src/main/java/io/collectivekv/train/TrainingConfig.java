@@ -7,7 +7,8 @@ import io.collectivekv.model.ConfigException;
  *
  * @param epochs          upper bound on passes over the training users
  * @param batchSize       users per batch
- * @param learningRate    Adam's step size
+ * @param learningRate    Adam's step size (its peak, under a schedule)
+ * @param schedule        how the step size moves over the epoch budget
  * @param negatives       uniformly sampled negatives per batch for the sampled softmax
  * @param dropout         dropout rate on embeddings, attention and block outputs
  * @param maxLength       training tokens per user (the most recent ones)
@@ -23,6 +24,7 @@ public record TrainingConfig(
         int epochs,
         int batchSize,
         float learningRate,
+        LearningRateSchedule schedule,
         int negatives,
         float dropout,
         int maxLength,
@@ -40,6 +42,9 @@ public record TrainingConfig(
         positive("negatives", negatives);
         positive("max-length", maxLength);
         positive("patience", patience);
+        if (schedule == null) {
+            throw new ConfigException("lr-schedule", "null", "a schedule");
+        }
         if (!(learningRate > 0)) {
             throw new ConfigException("learning-rate", Float.toString(learningRate), "a positive number");
         }
@@ -67,7 +72,7 @@ public record TrainingConfig(
      * 1e-3 unclipped. Validation on 1,000 users keeps the per-epoch evaluation short.
      */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(30, 32, 2e-3f, 256, 0.2f, 200, 6, 1f, 1f, 0.01f, 1000, 1f, 42L);
+        return new TrainingConfig(30, 32, 2e-3f, LearningRateSchedule.COSINE, 256, 0.2f, 200, 6, 1f, 1f, 0.01f, 1000, 1f, 42L);
     }
 
     private static void positive(String key, int value) {
