@@ -16,6 +16,7 @@ import java.util.Map;
  * @param cacheBytesPerTokenPerLayer bytes the job keeps per token and layer at the default (fp32) cache precision
  * @param cacheBytesPerTokenPerLayerFp16 the same with {@code cache.precision=fp16}
  * @param fullCacheBytesPerTokenPerLayer an ordinary fp32 K/V cache of the same model width: 2·d·4
+ * @param lrSchedule   the learning-rate schedule it was trained under (constant, cosine)
  * @param trainCommand the command that trained the artifact, as recorded in its manifest
  * @param evalCommand  the command that produced the figures and this row
  */
@@ -44,10 +45,13 @@ public record QualityRow(
         double trainingSeconds,
         int bestEpoch,
         int epochs,
+        String lrSchedule,
         String modelVersion,
         String trainCommand,
         String evalCommand) {
     static final String NOT_RECORDED = "(not recorded)";
+    /** The manifest metadata key `ckv train` records the schedule under. */
+    public static final String LR_SCHEDULE_KEY = "training.lr_schedule";
 
     /** The row for {@code artifact}'s test-split {@code report} on {@code dataset}. */
     public static QualityRow of(String dataset, ModelArtifact artifact, EvaluationReport report, String evalCommand) {
@@ -65,6 +69,7 @@ public record QualityRow(
                 Double.parseDouble(meta.getOrDefault("training.seconds", "0")),
                 Integer.parseInt(meta.getOrDefault("training.best_epoch", "0")),
                 Integer.parseInt(meta.getOrDefault("training.epochs", "0")),
+                meta.getOrDefault(LR_SCHEDULE_KEY, NOT_RECORDED),
                 artifact.modelVersion(), meta.getOrDefault("command", NOT_RECORDED), evalCommand);
     }
 
