@@ -1,5 +1,6 @@
 package io.collectivekv.quality;
 
+import io.collectivekv.train.LearningRateSchedule;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
@@ -67,7 +68,8 @@ public final class QualityPlot {
         String shape = "collective".equals(r.kvMode())
                 ? String.format(Locale.ROOT, "d_u=%d m=%d", r.userDim(), r.poolSize())
                 : "full K/V";
-        return String.format(Locale.ROOT, "%s %s, d=%d, %d epochs: %s", r.encoder(), shape, r.d(), r.epochs(), fmt(r.ndcg10()));
+        String schedule = LearningRateSchedule.COSINE.id().equals(r.lrSchedule()) ? ", cosine lr" : "";
+        return String.format(Locale.ROOT, "%s %s, d=%d, %d epochs%s: %s", r.encoder(), shape, r.d(), r.epochs(), schedule, fmt(r.ndcg10()));
     }
 
     private static String fmt(double v) {
