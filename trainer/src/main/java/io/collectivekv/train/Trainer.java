@@ -90,6 +90,7 @@ public final class Trainer {
                 epoch++;
                 Collections.shuffle(sequences, shuffler);
                 double lossSum = 0;
+                long epochStarted = System.nanoTime();
                 try (ProgressBar bar = progressBar(epoch, batches)) {
                     for (int i = 0; i < batches; i++) {
                         List<int[]> slice = sequences.subList(i * training.batchSize(), Math.min(sequences.size(), (i + 1) * training.batchSize()));
@@ -104,6 +105,7 @@ public final class Trainer {
                         }
                     }
                 }
+                double epochSeconds = (System.nanoTime() - epochStarted) / 1e9;
                 EvaluationReport report = evaluator.evaluate(scorer, validation);
                 boolean improved = bestReport == null || report.full().ndcg10() > bestReport.full().ndcg10();
                 if (improved) {
@@ -112,8 +114,9 @@ public final class Trainer {
                     bestEpoch = epoch;
                 }
                 if (log != null) {
-                    log.printf(Locale.ROOT, "epoch %d: loss %.4f, validation HR@10 %.4f NDCG@10 %.4f%s%s%n",
-                            epoch, lossSum / batches, report.full().hr10(), report.full().ndcg10(), improved ? " (best)" : "",
+                    log.printf(Locale.ROOT, "epoch %d: loss %.4f, %.0f s (%.3f s/batch), validation HR@10 %.4f NDCG@10 %.4f%s%s%n",
+                            epoch, lossSum / batches, epochSeconds, epochSeconds / batches,
+                            report.full().hr10(), report.full().ndcg10(), improved ? " (best)" : "",
                             skippedBatches > 0 ? ", " + skippedBatches + " batches skipped so far (non-finite gradient)" : "");
                 }
             }
