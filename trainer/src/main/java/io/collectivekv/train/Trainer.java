@@ -35,7 +35,6 @@ import me.tongfei.progressbar.ProgressBarStyle;
 public final class Trainer {
     /** DJL must be told: the ONNX Runtime engine is on the class path too. */
     static final String ENGINE = "PyTorch";
-    private static final int EVAL_BATCH = 256;
 
     private final ModelConfig config;
     private final TrainingConfig training;
@@ -77,7 +76,9 @@ public final class Trainer {
                 .optLearningRateTracker(training.schedule().tracker(training.learningRate(), training.epochs() * batches))
                 .build();
         TrainingLoss loss = new TrainingLoss(training.lambdaPeak(), training.lambdaBalance());
-        Evaluator evaluator = new Evaluator(EVAL_BATCH, training.seed());
+        // Validation batches as large as the training ones: the (B, T, m) router logits of a larger
+        // batch outgrow what the allocator serves cheaply (256 users at m = 2,048: 420 MB a tensor).
+        Evaluator evaluator = new Evaluator(training.batchSize(), training.seed());
 
         try (NDManager root = engine.newBaseManager();
                 ModelParameters params = new ModelParameters(root, model.parameters(), Weights.initialise(model.parameters(), training.seed()))) {
@@ -106,7 +107,9 @@ public final class Trainer {
                     }
                 }
                 double epochSeconds = (System.nanoTime() - epochStarted) / 1e9;
+                long validationStarted = System.nanoTime();
                 EvaluationReport report = evaluator.evaluate(scorer, validation);
+                double validationSeconds = (System.nanoTime() - validationStarted) / 1e9;
                 boolean improved = bestReport == null || report.full().ndcg10() > bestReport.full().ndcg10();
                 if (improved) {
                     best = params.snapshot();
@@ -114,8 +117,8 @@ public final class Trainer {
                     bestEpoch = epoch;
                 }
                 if (log != null) {
-                    log.printf(Locale.ROOT, "epoch %d: loss %.4f, %.0f s (%.3f s/batch), validation HR@10 %.4f NDCG@10 %.4f%s%s%n",
-                            epoch, lossSum / batches, epochSeconds, epochSeconds / batches,
+                    log.printf(Locale.ROOT, "epoch %d: loss %.4f, %.0f s (%.3f s/batch), validation (%.0f s) HR@10 %.4f NDCG@10 %.4f%s%s%n",
+                            epoch, lossSum / batches, epochSeconds, epochSeconds / batches, validationSeconds,
                             report.full().hr10(), report.full().ndcg10(), improved ? " (best)" : "",
                             skippedBatches > 0 ? ", " + skippedBatches + " batches skipped so far (non-finite gradient)" : "");
                 }
