@@ -101,7 +101,7 @@ public final class BenchModels {
             out.printf("writing a %s model with random weights (seed 42) to %s%n", mode.id(), dir);
             out.flush();
             Weights w = Weights.initialise(new SequenceModel(config, 0f).parameters(), 42L);
-            model = new TrainedModel(config, w, index, null, 0, 0, 0f, Duration.ZERO);
+            model = new TrainedModel(config, w, index, null, 0, 0, 0f, LearningRateSchedule.CONSTANT, Duration.ZERO);
         } else {
             out.printf("training a %s model (1 epoch) on %s; kept in %s for next time%n", mode.id(), dataLabel, dir);
             out.flush();

@@ -6,10 +6,8 @@ import io.collectivekv.data.ItemIndex;
 import io.collectivekv.data.UserSequences;
 import io.collectivekv.export.ArtifactExport;
 import io.collectivekv.model.ModelConfig;
-import io.collectivekv.quality.QualityRow;
 import io.collectivekv.train.TrainedModel;
 import io.collectivekv.train.Trainer;
-import io.collectivekv.train.TrainingConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,12 +49,10 @@ final class TrainCommand implements Callable<Integer> {
         stdout.printf("training %s/%s on %s: %d users, %d items, %d interactions%n",
                 config.encoder().id(), config.kvMode().id(), data.describe(), encoded.userCount(), index.size(), encoded.interactionCount());
         stdout.flush();
-        TrainingConfig recipe = training.toConfig();
-        TrainedModel trained = new Trainer(config, recipe, quiet ? null : System.err).train(encoded);
+        TrainedModel trained = new Trainer(config, training.toConfig(), quiet ? null : System.err).train(encoded);
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("data", data.describe());
         metadata.put("command", Invocation.of(spec));
-        metadata.put(QualityRow.LR_SCHEDULE_KEY, recipe.schedule().id());
         ArtifactManifest manifest = ArtifactExport.write(trained, out, metadata);
         stdout.println(MetricsReport.format("best validation, epoch " + trained.bestEpoch(), trained.validation()));
         stdout.printf("wrote %s (model version %s) in %.1f s%n", out, manifest.modelVersion(), trained.trainingTime().toMillis() / 1000.0);

@@ -50,8 +50,6 @@ public record QualityRow(
         String trainCommand,
         String evalCommand) {
     static final String NOT_RECORDED = "(not recorded)";
-    /** The manifest metadata key `ckv train` records the schedule under. */
-    public static final String LR_SCHEDULE_KEY = "training.lr_schedule";
 
     /** The row for {@code artifact}'s test-split {@code report} on {@code dataset}. */
     public static QualityRow of(String dataset, ModelArtifact artifact, EvaluationReport report, String evalCommand) {
@@ -69,7 +67,7 @@ public record QualityRow(
                 Double.parseDouble(meta.getOrDefault("training.seconds", "0")),
                 Integer.parseInt(meta.getOrDefault("training.best_epoch", "0")),
                 Integer.parseInt(meta.getOrDefault("training.epochs", "0")),
-                meta.getOrDefault(LR_SCHEDULE_KEY, NOT_RECORDED),
+                meta.getOrDefault("training.lr_schedule", NOT_RECORDED),
                 artifact.modelVersion(), meta.getOrDefault("command", NOT_RECORDED), evalCommand);
     }
 

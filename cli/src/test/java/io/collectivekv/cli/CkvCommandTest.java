@@ -15,6 +15,7 @@ import io.collectivekv.nn.SequenceModel;
 import io.collectivekv.nn.Weights;
 import io.collectivekv.quality.QualityLedger;
 import io.collectivekv.quality.QualityRow;
+import io.collectivekv.train.LearningRateSchedule;
 import io.collectivekv.train.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ class CkvCommandTest {
         ItemIndex index = ItemIndex.of(users);
         ModelConfig config = new ModelConfig(Encoder.HSTU, KvMode.COLLECTIVE, 32, 2, 2, 2, 64, 40, index.size(), 16);
         Weights weights = Weights.initialise(new SequenceModel(config, 0f).parameters(), 5L);
-        ArtifactExport.write(new TrainedModel(config, weights, index, null, 0, 0, 0f, Duration.ZERO), model, Map.of());
+        ArtifactExport.write(new TrainedModel(config, weights, index, null, 0, 0, 0f, LearningRateSchedule.CONSTANT, Duration.ZERO), model, Map.of());
     }
 
     @Test

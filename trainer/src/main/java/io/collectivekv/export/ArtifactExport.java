@@ -37,6 +37,7 @@ public final class ArtifactExport {
         metadata.put("training.epochs", Integer.toString(trained.epochs()));
         metadata.put("training.seconds", String.format(Locale.ROOT, "%.1f", trained.trainingTime().toMillis() / 1000.0));
         metadata.put("training.dropout", Float.toString(trained.dropout()));
+        metadata.put("training.lr_schedule", trained.schedule().id());
         if (trained.validation() != null) {
             metadata.put("validation.hr10", String.format(Locale.ROOT, "%.4f", trained.validation().full().hr10()));
             metadata.put("validation.ndcg10", String.format(Locale.ROOT, "%.4f", trained.validation().full().ndcg10()));

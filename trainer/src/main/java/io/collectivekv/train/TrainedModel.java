@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param bestEpoch  1-based epoch whose weights these are
  * @param epochs     epochs run before early stopping
  * @param dropout    the dropout the model was trained with (not part of the served function)
+ * @param schedule   the learning-rate schedule it was trained under
  */
 public record TrainedModel(
         ModelConfig config,
@@ -22,4 +23,5 @@ public record TrainedModel(
         int bestEpoch,
         int epochs,
         float dropout,
+        LearningRateSchedule schedule,
         Duration trainingTime) {}

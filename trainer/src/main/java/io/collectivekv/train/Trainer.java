@@ -123,7 +123,7 @@ public final class Trainer {
                             skippedBatches > 0 ? ", " + skippedBatches + " batches skipped so far (non-finite gradient)" : "");
                 }
             }
-            return new TrainedModel(config, best, data.index(), bestReport, bestEpoch, epoch, training.dropout(),
+            return new TrainedModel(config, best, data.index(), bestReport, bestEpoch, epoch, training.dropout(), training.schedule(),
                     Duration.ofNanos(System.nanoTime() - started));
         }
     }
