@@ -12,6 +12,7 @@ import io.collectivekv.nn.SequenceModel;
 import io.collectivekv.nn.Weights;
 import io.collectivekv.train.TrainedModel;
 import io.collectivekv.train.Trainer;
+import io.collectivekv.train.BalanceLoss;
 import io.collectivekv.train.LearningRateSchedule;
 import io.collectivekv.train.TrainingConfig;
 import java.io.IOException;
@@ -32,7 +33,7 @@ import java.util.Map;
 public final class BenchModels {
     /** Training budget: one epoch, validation on 500 users. Quality is not what the benchmark measures. */
     public static TrainingConfig training(int window) {
-        return new TrainingConfig(1, 128, 1e-3f, LearningRateSchedule.CONSTANT, 256, 0.2f, window, 1, 1f, 1f, 0.01f, 500, 1f, 42L);
+        return new TrainingConfig(1, 128, 1e-3f, LearningRateSchedule.CONSTANT, 256, 0.2f, window, 1, 1f, 1f, BalanceLoss.KL, 0.01f, 500, 1f, 42L);
     }
 
     private BenchModels() {}
@@ -101,7 +102,7 @@ public final class BenchModels {
             out.printf("writing a %s model with random weights (seed 42) to %s%n", mode.id(), dir);
             out.flush();
             Weights w = Weights.initialise(new SequenceModel(config, 0f).parameters(), 42L);
-            model = new TrainedModel(config, w, index, null, 0, 0, 0f, LearningRateSchedule.CONSTANT, Duration.ZERO);
+            model = new TrainedModel(config, w, index, null, 0, 0, training(window), Duration.ZERO);
         } else {
             out.printf("training a %s model (1 epoch) on %s; kept in %s for next time%n", mode.id(), dataLabel, dir);
             out.flush();

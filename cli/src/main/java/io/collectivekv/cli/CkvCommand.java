@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "ckv 0.1.0",
         description = "CollectiveKV streaming recommender: run the job locally, train, export, evaluate and size models.",
-        subcommands = {RunCommand.class, TrainCommand.class, EvalCommand.class, StreamEvalCommand.class, CacheSizeCommand.class, DemoCommand.class, RolloutCommand.class, ReencodeCommand.class, RollbackCommand.class, TopicsCommand.class, ReplayCommand.class, AuditCommand.class, BenchCommand.class, QualityCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, TrainCommand.class, EvalCommand.class, StreamEvalCommand.class, CacheSizeCommand.class, PoolUsageCommand.class, DemoCommand.class, RolloutCommand.class, ReencodeCommand.class, RollbackCommand.class, TopicsCommand.class, ReplayCommand.class, AuditCommand.class, BenchCommand.class, QualityCommand.class, CommandLine.HelpCommand.class})
 public final class CkvCommand {
 
     public static void main(String[] args) {

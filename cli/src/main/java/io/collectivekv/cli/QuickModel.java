@@ -8,6 +8,7 @@ import io.collectivekv.model.KvMode;
 import io.collectivekv.model.ModelConfig;
 import io.collectivekv.train.TrainedModel;
 import io.collectivekv.train.Trainer;
+import io.collectivekv.train.BalanceLoss;
 import io.collectivekv.train.LearningRateSchedule;
 import io.collectivekv.train.TrainingConfig;
 import java.io.PrintStream;
@@ -15,7 +16,7 @@ import java.io.PrintStream;
 /** The small model that `demo` and `run` train on the spot: well under a minute on two cores. */
 final class QuickModel {
     static final ModelConfig SHAPE = new ModelConfig(Encoder.HSTU, KvMode.COLLECTIVE, 32, 2, 2, 2, 128, 50, 1, 16);
-    static final TrainingConfig TRAINING = new TrainingConfig(8, 128, 3e-3f, LearningRateSchedule.CONSTANT, 128, 0.1f, 50, 3, 1f, 1f, 0.01f, 500, 1f, 42L);
+    static final TrainingConfig TRAINING = new TrainingConfig(8, 128, 3e-3f, LearningRateSchedule.CONSTANT, 128, 0.1f, 50, 3, 1f, 1f, BalanceLoss.KL, 0.01f, 500, 1f, 42L);
 
     private QuickModel() {}
 

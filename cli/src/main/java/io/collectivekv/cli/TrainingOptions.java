@@ -1,5 +1,6 @@
 package io.collectivekv.cli;
 
+import io.collectivekv.train.BalanceLoss;
 import io.collectivekv.train.LearningRateSchedule;
 import io.collectivekv.train.TrainingConfig;
 import picocli.CommandLine.Option;
@@ -38,6 +39,9 @@ final class TrainingOptions {
     @Option(names = "--lambda-balance", description = "router balance-loss weight (default: ${DEFAULT-VALUE})")
     float lambdaBalance = DEFAULTS.lambdaBalance();
 
+    @Option(names = "--balance-loss", description = "kl | load: the router balance loss, on the router's probabilities or on its argmax (default: ${DEFAULT-VALUE})")
+    String balanceLoss = DEFAULTS.balanceLoss().id();
+
     @Option(names = "--unknown-rate", description = "share of inputs replaced by the unknown item (default: ${DEFAULT-VALUE})")
     float unknownRate = DEFAULTS.unknownRate();
 
@@ -53,6 +57,6 @@ final class TrainingOptions {
     TrainingConfig toConfig() {
         return new TrainingConfig(epochs, batchSize, learningRate,
                 LearningRateSchedule.parse("lr-schedule", schedule), negatives, dropout, maxLength, patience,
-                lambdaPeak, lambdaBalance, unknownRate, validationUsers, clipNorm, seed);
+                lambdaPeak, lambdaBalance, BalanceLoss.parse("balance-loss", balanceLoss), unknownRate, validationUsers, clipNorm, seed);
     }
 }

@@ -3,6 +3,7 @@ package io.collectivekv.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.collectivekv.artifact.ModelArtifact;
 import io.collectivekv.data.ItemIndex;
 import io.collectivekv.data.SyntheticInteractions;
 import io.collectivekv.data.UserSequence;
@@ -15,15 +16,17 @@ import io.collectivekv.nn.SequenceModel;
 import io.collectivekv.nn.Weights;
 import io.collectivekv.quality.QualityLedger;
 import io.collectivekv.quality.QualityRow;
-import io.collectivekv.train.LearningRateSchedule;
 import io.collectivekv.train.TrainedModel;
+import io.collectivekv.train.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +57,7 @@ class CkvCommandTest {
         ItemIndex index = ItemIndex.of(users);
         ModelConfig config = new ModelConfig(Encoder.HSTU, KvMode.COLLECTIVE, 32, 2, 2, 2, 64, 40, index.size(), 16);
         Weights weights = Weights.initialise(new SequenceModel(config, 0f).parameters(), 5L);
-        ArtifactExport.write(new TrainedModel(config, weights, index, null, 0, 0, 0f, LearningRateSchedule.CONSTANT, Duration.ZERO), model, Map.of());
+        ArtifactExport.write(new TrainedModel(config, weights, index, null, 0, 0, TrainingConfig.defaults(), Duration.ZERO), model, Map.of());
     }
 
     @Test
@@ -114,6 +117,35 @@ class CkvCommandTest {
         assertEquals(0, size.exitCode(), size.err());
         assertTrue(size.out().contains("full fp32 K/V cache:              256 bytes per token per layer"), size.out());
         assertTrue(size.out().contains("collective, fp32 user parts:       20 bytes per token per layer (7.81% of full)"), size.out());
+    }
+
+    @Test
+    void poolUsageCountsEveryCachedTokenPerLayerAndSide() {
+        CliRun usage = CliRun.of("pool-usage", "--model", model.toString(), "--data", data.toString(), "--batch-size", "100");
+        assertEquals(0, usage.exitCode(), usage.err());
+        assertTrue(usage.out().contains("600 users, their last W = 40 items each"), usage.out());
+        Matcher row = Pattern.compile("(?m)^\\s+(\\d)  (key|value)\\s+([0-9,]+)\\s+([0-9,]+)\\s+([0-9,.]+)\\s+([0-9.]+)%$").matcher(usage.out());
+        List<String> sides = new ArrayList<>();
+        Set<String> tokens = new HashSet<>();
+        while (row.find()) {
+            sides.add(row.group(1) + row.group(2));
+            tokens.add(row.group(3));
+            int used = Integer.parseInt(row.group(4).replace(",", ""));
+            assertTrue(used >= 1 && used <= 64, usage.out());
+        }
+        assertEquals(List.of("0key", "0value", "1key", "1value"), sides, usage.out());
+        assertEquals(1, tokens.size(), "every layer and side caches the same tokens: " + usage.out());
+    }
+
+    @Test
+    void poolUsageOfAFullModelIsOneLine() throws IOException {
+        Path full = dir.resolve("full-model");
+        ModelConfig config = ModelArtifact.open(model).config().withKvMode(KvMode.FULL);
+        ArtifactExport.write(new TrainedModel(config, Weights.initialise(new SequenceModel(config, 0f).parameters(), 5L),
+                ModelArtifact.open(model).itemIndex(), null, 0, 0, TrainingConfig.defaults(), Duration.ZERO), full, Map.of());
+        CliRun usage = CliRun.of("pool-usage", "--model", full.toString(), "--data", data.toString());
+        assertEquals(1, usage.exitCode());
+        assertEquals("ckv: pool usage needs a collective model; this one is full", usage.err().strip());
     }
 
     @Test

@@ -22,8 +22,8 @@ import io.collectivekv.nn.SequenceModel;
 import io.collectivekv.nn.Weights;
 import io.collectivekv.schema.Recommendation;
 import io.collectivekv.schema.RecommendedItem;
-import io.collectivekv.train.LearningRateSchedule;
 import io.collectivekv.train.TrainedModel;
+import io.collectivekv.train.TrainingConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -316,7 +316,7 @@ class RolloutIT {
         ModelConfig config = new ModelConfig(Encoder.HSTU, KvMode.COLLECTIVE, 32, 2, 2, 2, 64, 40, index.size(), 16);
         Weights weights = Weights.initialise(new SequenceModel(config, 0f).parameters(), seed);
         Path out = dir.resolve(name);
-        ArtifactExport.write(new TrainedModel(config, weights, index, null, 0, 0, 0f, LearningRateSchedule.CONSTANT, Duration.ZERO), out, Map.of());
+        ArtifactExport.write(new TrainedModel(config, weights, index, null, 0, 0, TrainingConfig.defaults(), Duration.ZERO), out, Map.of());
         return out;
     }
 }

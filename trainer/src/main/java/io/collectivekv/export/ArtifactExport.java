@@ -24,7 +24,7 @@ public final class ArtifactExport {
      */
     public static ArtifactManifest write(TrainedModel trained, Path target, Map<String, String> extra) throws IOException {
         ModelConfig config = trained.config();
-        SequenceModel model = new SequenceModel(config, trained.dropout());
+        SequenceModel model = new SequenceModel(config, trained.training().dropout());
         OnnxExporter exporter = new OnnxExporter(model, trained.weights());
         byte[] prefill = exporter.prefill();
         byte[] step = exporter.step();
@@ -36,8 +36,9 @@ public final class ArtifactExport {
         metadata.put("training.best_epoch", Integer.toString(trained.bestEpoch()));
         metadata.put("training.epochs", Integer.toString(trained.epochs()));
         metadata.put("training.seconds", String.format(Locale.ROOT, "%.1f", trained.trainingTime().toMillis() / 1000.0));
-        metadata.put("training.dropout", Float.toString(trained.dropout()));
-        metadata.put("training.lr_schedule", trained.schedule().id());
+        metadata.put("training.dropout", Float.toString(trained.training().dropout()));
+        metadata.put("training.lr_schedule", trained.training().schedule().id());
+        metadata.put("training.balance_loss", trained.training().balanceLoss().id());
         if (trained.validation() != null) {
             metadata.put("validation.hr10", String.format(Locale.ROOT, "%.4f", trained.validation().full().hr10()));
             metadata.put("validation.ndcg10", String.format(Locale.ROOT, "%.4f", trained.validation().full().ndcg10()));

@@ -12,8 +12,7 @@ import java.time.Duration;
  * @param validation metrics of the best epoch on the validation split
  * @param bestEpoch  1-based epoch whose weights these are
  * @param epochs     epochs run before early stopping
- * @param dropout    the dropout the model was trained with (not part of the served function)
- * @param schedule   the learning-rate schedule it was trained under
+ * @param training   how it was trained (not part of the served function; the artifact records a few of its fields)
  */
 public record TrainedModel(
         ModelConfig config,
@@ -22,6 +21,5 @@ public record TrainedModel(
         EvaluationReport validation,
         int bestEpoch,
         int epochs,
-        float dropout,
-        LearningRateSchedule schedule,
+        TrainingConfig training,
         Duration trainingTime) {}

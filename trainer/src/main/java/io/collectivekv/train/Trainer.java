@@ -75,7 +75,7 @@ public final class Trainer {
         Optimizer adam = Optimizer.adam()
                 .optLearningRateTracker(training.schedule().tracker(training.learningRate(), training.epochs() * batches))
                 .build();
-        TrainingLoss loss = new TrainingLoss(training.lambdaPeak(), training.lambdaBalance());
+        TrainingLoss loss = new TrainingLoss(training.lambdaPeak(), training.lambdaBalance(), training.balanceLoss());
         // Validation batches as large as the training ones: the (B, T, m) router logits of a larger
         // batch outgrow what the allocator serves cheaply (256 users at m = 2,048: 420 MB a tensor).
         Evaluator evaluator = new Evaluator(training.batchSize(), training.seed());
@@ -123,7 +123,7 @@ public final class Trainer {
                             skippedBatches > 0 ? ", " + skippedBatches + " batches skipped so far (non-finite gradient)" : "");
                 }
             }
-            return new TrainedModel(config, best, data.index(), bestReport, bestEpoch, epoch, training.dropout(), training.schedule(),
+            return new TrainedModel(config, best, data.index(), bestReport, bestEpoch, epoch, training,
                     Duration.ofNanos(System.nanoTime() - started));
         }
     }

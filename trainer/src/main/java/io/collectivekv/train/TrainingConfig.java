@@ -15,6 +15,7 @@ import io.collectivekv.model.ConfigException;
  * @param patience        epochs without a better validation NDCG@10 before stopping
  * @param lambdaPeak      weight of the router peak loss (DESIGN §2)
  * @param lambdaBalance   weight of the router balance loss (DESIGN §2)
+ * @param balanceLoss     which balance loss: the soft KL of DESIGN §2 or the hard-load loss
  * @param unknownRate     share of input items replaced by the unknown row, so it learns to mean "something new"
  * @param validationUsers at most this many validation users per evaluation (0 = all)
  * @param clipNorm        gradients are scaled down to this global L2 norm when larger (0 = no clipping)
@@ -31,6 +32,7 @@ public record TrainingConfig(
         int patience,
         float lambdaPeak,
         float lambdaBalance,
+        BalanceLoss balanceLoss,
         float unknownRate,
         int validationUsers,
         float clipNorm,
@@ -44,6 +46,9 @@ public record TrainingConfig(
         positive("patience", patience);
         if (schedule == null) {
             throw new ConfigException("lr-schedule", "null", "a schedule");
+        }
+        if (balanceLoss == null) {
+            throw new ConfigException("balance-loss", "null", "a balance loss");
         }
         if (!(learningRate > 0)) {
             throw new ConfigException("learning-rate", Float.toString(learningRate), "a positive number");
@@ -73,7 +78,7 @@ public record TrainingConfig(
      * on 1,000 users keeps the per-epoch evaluation short.
      */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(30, 32, 2e-3f, LearningRateSchedule.COSINE, 256, 0.2f, 200, 6, 1f, 1f, 0.01f, 1000, 1f, 42L);
+        return new TrainingConfig(30, 32, 2e-3f, LearningRateSchedule.COSINE, 256, 0.2f, 200, 6, 1f, 1f, BalanceLoss.KL, 0.01f, 1000, 1f, 42L);
     }
 
     private static void positive(String key, int value) {

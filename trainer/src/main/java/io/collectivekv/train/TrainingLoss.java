@@ -5,12 +5,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import io.collectivekv.nn.LayerEntries;
 import io.collectivekv.nn.SequenceModel;
-import java.util.List;
 
 /**
- * L = L_rec + λ_peak · Σ mean(−log σ(r_{i,a_i})) + λ_bal · Σ KL(mean_i softmax(r_i) ‖ uniform_m),
- * the sums running over the key and value routers of every layer (DESIGN §2). L_rec is a sampled
- * softmax: the positive against K uniformly drawn negatives shared by the batch.
+ * L = L_rec + λ_peak · Σ mean(−log σ(r_{i,a_i})) + λ_bal · Σ balance(r), the sums running over the
+ * key and value routers of every layer (DESIGN §2; {@link BalanceLoss} for the balance terms).
+ * L_rec is a sampled softmax: the positive against K uniformly drawn negatives shared by the batch.
  */
 final class TrainingLoss {
     /** Pushes a negative that happens to be the positive out of the softmax. */
@@ -18,10 +17,12 @@ final class TrainingLoss {
 
     private final float lambdaPeak;
     private final float lambdaBalance;
+    private final BalanceLoss balanceLoss;
 
-    TrainingLoss(float lambdaPeak, float lambdaBalance) {
+    TrainingLoss(float lambdaPeak, float lambdaBalance, BalanceLoss balanceLoss) {
         this.lambdaPeak = lambdaPeak;
         this.lambdaBalance = lambdaBalance;
+        this.balanceLoss = balanceLoss;
     }
 
     /**
@@ -45,21 +46,20 @@ final class TrainingLoss {
         NDArray peak = recommendation.zerosLike();
         NDArray balance = recommendation.zerosLike();
         for (LayerEntries<NDArray> e : fwd.entries()) {
-            for (NDArray r : routerLogits(e)) {
-                // −log σ(max r) = softplus(−max r), averaged over real tokens.
-                NDArray maxLogit = r.max(new int[] {-1});                                       // (B, T)
-                peak = peak.add(Activation.softPlus(maxLogit.neg()).mul(mask).sum().div(tokens));
-                NDArray mean = r.softmax(-1).mul(mask.expandDims(-1)).sum(new int[] {0, 1}).div(tokens); // (m)
-                long m = r.getShape().get(r.getShape().dimension() - 1);
-                balance = balance.add(mean.mul(mean.add(1e-9f).log().add((float) Math.log(m))).sum());
+            if (e.keyLogits() == null) {
+                continue;
             }
+            peak = peak.add(peak(e.keyLogits(), mask, tokens)).add(peak(e.valueLogits(), mask, tokens));
+            balance = balance.add(balanceLoss.of(e.keyLogits(), e.keyIndex(), mask, tokens))
+                    .add(balanceLoss.of(e.valueLogits(), e.valueIndex(), mask, tokens));
         }
         NDArray total = recommendation.add(peak.mul(lambdaPeak)).add(balance.mul(lambdaBalance));
         return new Parts(total, recommendation, peak, balance);
     }
 
-    private static List<NDArray> routerLogits(LayerEntries<NDArray> e) {
-        return e.keyLogits() == null ? List.of() : List.of(e.keyLogits(), e.valueLogits());
+    /** −log σ(max r) = softplus(−max r), averaged over real tokens; r is (B, T, m). */
+    private static NDArray peak(NDArray r, NDArray mask, NDArray tokens) {
+        return Activation.softPlus(r.max(new int[] {-1}).neg()).mul(mask).sum().div(tokens);
     }
 
     /** The total to differentiate and its terms, for the progress display. */

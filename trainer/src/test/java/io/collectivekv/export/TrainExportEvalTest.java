@@ -17,6 +17,7 @@ import io.collectivekv.model.KvMode;
 import io.collectivekv.model.ModelConfig;
 import io.collectivekv.train.TrainedModel;
 import io.collectivekv.train.Trainer;
+import io.collectivekv.train.BalanceLoss;
 import io.collectivekv.train.LearningRateSchedule;
 import io.collectivekv.train.TrainingConfig;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class TrainExportEvalTest {
         ItemIndex index = ItemIndex.of(users);
         EncodedSequences data = EncodedSequences.encode(users, index);
         ModelConfig config = new ModelConfig(Encoder.HSTU, KvMode.COLLECTIVE, 32, 2, 2, 2, 64, 40, index.size(), 16);
-        TrainingConfig training = new TrainingConfig(4, 64, 3e-3f, LearningRateSchedule.CONSTANT, 64, 0.2f, 40, 4, 1f, 1f, 0.01f, 0, 1f, 42L);
+        TrainingConfig training = new TrainingConfig(4, 64, 3e-3f, LearningRateSchedule.CONSTANT, 64, 0.2f, 40, 4, 1f, 1f, BalanceLoss.KL, 0.01f, 0, 1f, 42L);
         TrainedModel trained = new Trainer(config, training, null).train(data);
         ArtifactExport.write(trained, dir.resolve("model"), Map.of());
 

@@ -33,7 +33,7 @@ public final class TinyModels {
     }
 
     public static TrainingConfig training() {
-        return new TrainingConfig(3, 64, 3e-3f, LearningRateSchedule.CONSTANT, 64, 0.1f, 30, 3, 1f, 1f, 0.01f, 200, 1f, 11L);
+        return new TrainingConfig(3, 64, 3e-3f, LearningRateSchedule.CONSTANT, 64, 0.1f, 30, 3, 1f, 1f, BalanceLoss.KL, 0.01f, 200, 1f, 11L);
     }
 
     public static synchronized TrainedModel trained(Encoder encoder, KvMode mode) {
