@@ -1,5 +1,6 @@
 package io.collectivekv.quality;
 
+import io.collectivekv.train.BalanceLoss;
 import io.collectivekv.train.LearningRateSchedule;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -69,7 +70,9 @@ public final class QualityPlot {
                 ? String.format(Locale.ROOT, "d_u=%d m=%d", r.userDim(), r.poolSize())
                 : "full K/V";
         String schedule = LearningRateSchedule.COSINE.id().equals(r.lrSchedule()) ? ", cosine lr" : "";
-        return String.format(Locale.ROOT, "%s %s, d=%d, %d epochs%s: %s", r.encoder(), shape, r.d(), r.epochs(), schedule, fmt(r.ndcg10()));
+        String balance = "collective".equals(r.kvMode()) && BalanceLoss.LOAD.id().equals(r.balanceLoss()) ? ", load balance" : "";
+        return String.format(Locale.ROOT, "%s %s, d=%d, %d epochs%s%s: %s", r.encoder(), shape, r.d(), r.epochs(), schedule, balance,
+                fmt(r.ndcg10()));
     }
 
     private static String fmt(double v) {

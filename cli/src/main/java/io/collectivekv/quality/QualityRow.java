@@ -17,6 +17,7 @@ import java.util.Map;
  * @param cacheBytesPerTokenPerLayerFp16 the same with {@code cache.precision=fp16}
  * @param fullCacheBytesPerTokenPerLayer an ordinary fp32 K/V cache of the same model width: 2·d·4
  * @param lrSchedule   the learning-rate schedule it was trained under (constant, cosine)
+ * @param balanceLoss  the router balance loss it was trained with (kl, load; meaningless for a full model)
  * @param trainCommand the command that trained the artifact, as recorded in its manifest
  * @param evalCommand  the command that produced the figures and this row
  */
@@ -46,10 +47,13 @@ public record QualityRow(
         int bestEpoch,
         int epochs,
         String lrSchedule,
+        String balanceLoss,
         String modelVersion,
         String trainCommand,
         String evalCommand) {
     static final String NOT_RECORDED = "(not recorded)";
+    /** Artifacts trained before the balance loss was selectable used DESIGN §2's, the only one there was. */
+    private static final String BALANCE_LOSS_BEFORE_THE_KEY = "kl";
 
     /** The row for {@code artifact}'s test-split {@code report} on {@code dataset}. */
     public static QualityRow of(String dataset, ModelArtifact artifact, EvaluationReport report, String evalCommand) {
@@ -68,6 +72,7 @@ public record QualityRow(
                 Integer.parseInt(meta.getOrDefault("training.best_epoch", "0")),
                 Integer.parseInt(meta.getOrDefault("training.epochs", "0")),
                 meta.getOrDefault("training.lr_schedule", NOT_RECORDED),
+                meta.getOrDefault("training.balance_loss", BALANCE_LOSS_BEFORE_THE_KEY),
                 artifact.modelVersion(), meta.getOrDefault("command", NOT_RECORDED), evalCommand);
     }
 

@@ -18,21 +18,21 @@ public final class QualityTables {
     public static String markdown(QualityLedger ledger, String dataset) {
         StringBuilder md = new StringBuilder();
         md.append("| # | encoder | kv mode | d | d_u | m | HR@10 | NDCG@10 | HR@20 | NDCG@20 | MRR | sampled HR@10 | sampled NDCG@10 "
-                + "| cache B/token/layer | of full fp32 | lr schedule | training | best / run epochs |\n");
+                + "| cache B/token/layer | of full fp32 | lr schedule / balance loss | training | best / run epochs |\n");
         md.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
         List<QualityRow> rows = ledger.rows(dataset);
         for (int i = 0; i < rows.size(); i++) {
             QualityRow r = rows.get(i);
             boolean collective = "collective".equals(r.kvMode());
             md.append(String.format(Locale.ROOT,
-                    "| %d | %s | %s | %d | %s | %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %.2f%% | %s | %.0f min | %d / %d |%n",
+                    "| %d | %s | %s | %d | %s | %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %.2f%% | %s / %s | %.0f min | %d / %d |%n",
                     i + 1, r.encoder(), r.kvMode(), r.d(), collective ? Integer.toString(r.userDim()) : "–",
                     collective ? Integer.toString(r.poolSize()) : "–", r.hr10(), r.ndcg10(), r.hr20(), r.ndcg20(), r.mrr(),
                     r.sampledHr10(), r.sampledNdcg10(),
                     r.cacheBytesPerTokenPerLayer() == r.cacheBytesPerTokenPerLayerFp16()
                             ? Integer.toString(r.cacheBytesPerTokenPerLayer())
                             : r.cacheBytesPerTokenPerLayer() + " (fp16: " + r.cacheBytesPerTokenPerLayerFp16() + ")",
-                    100 * r.cacheRatio(), r.lrSchedule(), r.trainingSeconds() / 60, r.bestEpoch(), r.epochs()));
+                    100 * r.cacheRatio(), r.lrSchedule(), collective ? r.balanceLoss() : "–", r.trainingSeconds() / 60, r.bestEpoch(), r.epochs()));
         }
         for (QualityLedger.PublishedResult p : ledger.published(dataset)) {
             String[] cells = new String[COLUMNS];
