@@ -1,13 +1,12 @@
 package io.collectivekv.cache;
 
-import io.collectivekv.model.ConfigException;
-import java.util.Locale;
+import io.collectivekv.model.ConfigChoice;
 
 /**
  * How the codec stores the cache's floats. fp32 is exact (the parity invariant holds through state);
  * fp16 halves the float bytes and rounds each value to 11 significant bits (relative error ≤ 2⁻¹¹).
  */
-public enum Precision {
+public enum Precision implements ConfigChoice {
     FP32(4),
     FP16(2);
 
@@ -21,16 +20,7 @@ public enum Precision {
         return bytes;
     }
 
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     public static Precision parse(String key, String value) {
-        for (Precision p : values()) {
-            if (p.id().equals(value)) {
-                return p;
-            }
-        }
-        throw new ConfigException(key, value, "fp32 or fp16");
+        return ConfigChoice.parse(Precision.class, key, value);
     }
 }

@@ -1,13 +1,10 @@
 package io.collectivekv.train;
 
 import ai.djl.training.tracker.Tracker;
-import io.collectivekv.model.ConfigException;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import io.collectivekv.model.ConfigChoice;
 
 /** How Adam's step size moves over the run. */
-public enum LearningRateSchedule {
+public enum LearningRateSchedule implements ConfigChoice {
     /** The step size stays at the learning rate. */
     CONSTANT,
     /**
@@ -20,19 +17,9 @@ public enum LearningRateSchedule {
     /** Where the cosine ends, as a share of the learning rate. */
     static final float FINAL_SHARE = 0.01f;
 
-    public String id() {
-        return name().toLowerCase(Locale.ROOT);
-    }
-
     /** The schedule named {@code value}; an unknown name fails naming {@code key}. */
     public static LearningRateSchedule parse(String key, String value) {
-        for (LearningRateSchedule s : values()) {
-            if (s.id().equals(value)) {
-                return s;
-            }
-        }
-        throw new ConfigException(key, value,
-                "one of " + Arrays.stream(values()).map(LearningRateSchedule::id).collect(Collectors.joining(", ")));
+        return ConfigChoice.parse(LearningRateSchedule.class, key, value);
     }
 
     /** The tracker for a run of at most {@code updates} optimiser steps. */
