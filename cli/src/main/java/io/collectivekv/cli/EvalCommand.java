@@ -34,11 +34,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", description = "test | validation (default: ${DEFAULT-VALUE})")
     String split = "test";
 
-    @Option(names = "--batch-size", description = "users per inference batch (default: ${DEFAULT-VALUE})")
-    int batchSize = 256;
-
-    @Option(names = "--threads", description = "ONNX Runtime threads, 0 = all cores (default: ${DEFAULT-VALUE})")
-    int threads = 0;
+    @Mixin
+    OfflineInferenceOptions inference = new OfflineInferenceOptions();
 
     @Option(names = "--path", description = "prefill: encode each history at once; step: prefill all but the last item, "
             + "pass the cache through the state codec, then one incremental step, as the job does (default: ${DEFAULT-VALUE})")
@@ -73,11 +70,11 @@ final class EvalCommand implements Callable<Integer> {
         ItemIndex index = artifact.itemIndex();
         EncodedSequences encoded = EncodedSequences.encode(data.read(), index);
         LeaveOneOutSplit loo = LeaveOneOutSplit.of(encoded);
-        try (ModelSession session = ModelSession.open(artifact, threads)) {
+        try (ModelSession session = ModelSession.open(artifact, inference.threads())) {
             SequenceScorer scorer = path.equals("prefill")
                     ? new PrefillScorer(session)
                     : new StepScorer(session, new CacheCodec(artifact.config(), precision));
-            EvaluationReport report = new Evaluator(batchSize, seed).evaluate(scorer, split.equals("test") ? loo.test() : loo.validation());
+            EvaluationReport report = new Evaluator(inference.batchSize(), seed).evaluate(scorer, split.equals("test") ? loo.test() : loo.validation());
             String how = path.equals("prefill") ? "prefill" : "step over a " + precision.id() + " cache";
             spec.commandLine().getOut().println(MetricsReport.format(
                     artifact.modelVersion() + " on " + data.describe() + ", " + split + " split, " + how, report));

@@ -31,24 +31,19 @@ final class PoolUsageCommand implements Callable<Integer> {
     @Mixin
     DataOptions data = new DataOptions();
 
-    @Option(names = "--batch-size", description = "users per prefill batch (default: ${DEFAULT-VALUE})")
-    int batchSize = 256;
-
-    @Option(names = "--threads", description = "ONNX Runtime threads, 0 = all cores (default: ${DEFAULT-VALUE})")
-    int threads = 0;
+    @Mixin
+    OfflineInferenceOptions inference = new OfflineInferenceOptions();
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        if (batchSize <= 0) {
-            throw new IllegalArgumentException("--batch-size = " + batchSize + ": expected a positive number");
-        }
+        int batchSize = inference.batchSize();
         ModelArtifact artifact = ModelArtifact.open(modelPath);
         PoolUsage usage = new PoolUsage(artifact.config());
         EvaluationCases users = LeaveOneOutSplit.of(EncodedSequences.encode(data.read(), artifact.itemIndex())).test();
-        try (ModelSession session = ModelSession.open(artifact, threads)) {
+        try (ModelSession session = ModelSession.open(artifact, inference.threads())) {
             for (int from = 0; from < users.size(); from += batchSize) {
                 List<int[]> histories = new ArrayList<>();
                 for (int i = from; i < Math.min(users.size(), from + batchSize); i++) {
