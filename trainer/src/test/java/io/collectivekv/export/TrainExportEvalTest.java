@@ -1,5 +1,6 @@
 package io.collectivekv.export;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.collectivekv.artifact.ModelArtifact;
@@ -34,9 +35,12 @@ class TrainExportEvalTest {
         ItemIndex index = ItemIndex.of(users);
         EncodedSequences data = EncodedSequences.encode(users, index);
         ModelConfig config = new ModelConfig(Encoder.HSTU, KvMode.COLLECTIVE, 32, 2, 2, 2, 64, 40, index.size(), 16);
-        TrainingConfig training = new TrainingConfig(4, 64, 3e-3f, LearningRateSchedule.CONSTANT, 64, 0.2f, 40, 4, 1f, 1f, BalanceLoss.KL, 0.01f, 0, 1f, 42L);
+        TrainingConfig training = new TrainingConfig(4, 64, 3e-3f, LearningRateSchedule.CONSTANT, 64, 0.2f, 40, 4, 1f, 1f, BalanceLoss.LOAD, 0.01f, 0, 1f, 42L);
         TrainedModel trained = new Trainer(config, training, null).train(data);
         ArtifactExport.write(trained, dir.resolve("model"), Map.of());
+        Map<String, String> recorded = ModelArtifact.open(dir.resolve("model")).manifest().metadata();
+        assertEquals("load", recorded.get("training.balance_loss"));
+        assertEquals("constant", recorded.get("training.lr_schedule"));
 
         try (ModelSession session = ModelSession.open(ModelArtifact.open(dir.resolve("model")), 1)) {
             EvaluationReport report = new Evaluator(256, 42L).evaluate(new PrefillScorer(session), LeaveOneOutSplit.of(data).test());
