@@ -8,6 +8,7 @@ import io.collectivekv.export.ArtifactExport;
 import io.collectivekv.model.ModelConfig;
 import io.collectivekv.train.TrainedModel;
 import io.collectivekv.train.Trainer;
+import io.collectivekv.train.TrainingConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,6 +42,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        TrainingConfig recipe = training.toConfig(); // a bad training flag fails before the data is read
         UserSequences users = data.read();
         ItemIndex index = ItemIndex.of(users);
         EncodedSequences encoded = EncodedSequences.encode(users, index);
@@ -49,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
         stdout.printf("training %s/%s on %s: %d users, %d items, %d interactions%n",
                 config.encoder().id(), config.kvMode().id(), data.describe(), encoded.userCount(), index.size(), encoded.interactionCount());
         stdout.flush();
-        TrainedModel trained = new Trainer(config, training.toConfig(), quiet ? null : System.err).train(encoded);
+        TrainedModel trained = new Trainer(config, recipe, quiet ? null : System.err).train(encoded);
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("data", data.describe());
         metadata.put("command", Invocation.of(spec));

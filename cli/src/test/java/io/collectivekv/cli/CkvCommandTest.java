@@ -163,6 +163,15 @@ class CkvCommandTest {
     }
 
     @Test
+    void aBadTrainingValueNamesTheKeyBeforeAnyDataIsRead() {
+        CliRun r = CliRun.of("train", "--data", dir.resolve("nope.txt").toString(), "--out", dir.resolve("x").toString(),
+                "--balance-loss", "entropy");
+        assertEquals(1, r.exitCode());
+        assertEquals(List.of("ckv: balance-loss = entropy: expected one of kl, load"), r.errLines());
+        assertEquals("", r.out());
+    }
+
+    @Test
     void aMissingDataFileIsOneLine() {
         CliRun r = CliRun.of("eval", "--model", model.toString(), "--data", dir.resolve("nope.txt").toString());
         assertEquals(1, r.exitCode());
