@@ -42,7 +42,8 @@ public final class EvaluationCases {
         return targets[i];
     }
 
-    List<int[]> histories(int from, int to) {
+    /** The histories of cases [from, to), shared like {@link #history}. */
+    public List<int[]> histories(int from, int to) {
         return histories.subList(from, to);
     }
 

@@ -9,8 +9,6 @@ import io.collectivekv.inference.Inference;
 import io.collectivekv.inference.ModelSession;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,12 +43,8 @@ final class PoolUsageCommand implements Callable<Integer> {
         EvaluationCases users = LeaveOneOutSplit.of(EncodedSequences.encode(data.read(), artifact.itemIndex())).test();
         try (ModelSession session = ModelSession.open(artifact, inference.threads())) {
             for (int from = 0; from < users.size(); from += batchSize) {
-                List<int[]> histories = new ArrayList<>();
-                for (int i = from; i < Math.min(users.size(), from + batchSize); i++) {
-                    histories.add(users.history(i));
-                }
-                for (Inference inference : session.prefill(histories)) {
-                    usage.add(inference.cache());
+                for (Inference prefilled : session.prefill(users.histories(from, Math.min(users.size(), from + batchSize)))) {
+                    usage.add(prefilled.cache());
                 }
             }
         }
