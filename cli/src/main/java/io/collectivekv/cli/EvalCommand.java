@@ -48,7 +48,8 @@ final class EvalCommand implements Callable<Integer> {
     long seed = 42L;
 
     @Option(names = "--record", description = "add the test figures as a row of this quality ledger (e.g. docs/quality.json); "
-            + "a row with the same training command is replaced")
+            + "a row with the same training command is replaced; its cache size is at the precision measured: fp32 through "
+            + "prefill, --cache-precision through step")
     Path record;
 
     @Spec
@@ -62,10 +63,14 @@ final class EvalCommand implements Callable<Integer> {
         if (!path.equals("prefill") && !path.equals("step")) {
             throw new IllegalArgumentException("--path = " + path + ": expected prefill or step");
         }
-        if (record != null && (!split.equals("test") || !path.equals("prefill"))) {
-            throw new IllegalArgumentException("--record takes the test split through the prefill path, the protocol of the ledger");
+        if (record != null && !split.equals("test")) {
+            throw new IllegalArgumentException("--record takes the test split, the protocol of the ledger (validation is for selection)");
         }
         Precision precision = Precision.parse("--cache-precision", cachePrecision);
+        if (path.equals("prefill") && precision != Precision.FP32) {
+            throw new IllegalArgumentException("--cache-precision = " + cachePrecision
+                    + ": prefill keeps no cache in state; use it with --path step");
+        }
         ModelArtifact artifact = ModelArtifact.open(modelPath);
         ItemIndex index = artifact.itemIndex();
         EncodedSequences encoded = EncodedSequences.encode(data.read(), index);
@@ -79,7 +84,8 @@ final class EvalCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(MetricsReport.format(
                     artifact.modelVersion() + " on " + data.describe() + ", " + split + " split, " + how, report));
             if (record != null) {
-                QualityLedger.read(record).with(QualityRow.of(data.datasetName(), artifact, report, Invocation.of(spec))).write(record);
+                QualityLedger.read(record).with(QualityRow.of(data.datasetName(), artifact, report,
+                        path.equals("prefill") ? Precision.FP32 : precision, Invocation.of(spec))).write(record);
                 spec.commandLine().getOut().println("recorded in " + record);
             }
         }

@@ -1,5 +1,6 @@
 package io.collectivekv.quality;
 
+import io.collectivekv.cache.Precision;
 import io.collectivekv.train.BalanceLoss;
 import io.collectivekv.train.LearningRateSchedule;
 import java.awt.BasicStroke;
@@ -30,7 +31,7 @@ public final class QualityPlot {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(1100).height(600)
                 .title(dataset + ": test NDCG@10 (full ranking, seen masked) against what the cache costs")
-                .xAxisTitle("cache bytes per token per layer in state (fp32 codec, log scale)")
+                .xAxisTitle("cache bytes per token per layer in state (at the precision measured: fp32 unless marked, log scale)")
                 .yAxisTitle("NDCG@10").build();
         var style = chart.getStyler();
         style.setXAxisLogarithmic(true);
@@ -42,9 +43,9 @@ public final class QualityPlot {
         double minX = Double.MAX_VALUE;
         double maxX = 0;
         for (QualityRow r : rows) {
-            minX = Math.min(minX, r.cacheBytesPerTokenPerLayer());
-            maxX = Math.max(maxX, r.cacheBytesPerTokenPerLayer());
-            XYSeries s = chart.addSeries(label(r), new double[] {r.cacheBytesPerTokenPerLayer()}, new double[] {r.ndcg10()});
+            minX = Math.min(minX, r.measuredCacheBytesPerTokenPerLayer());
+            maxX = Math.max(maxX, r.measuredCacheBytesPerTokenPerLayer());
+            XYSeries s = chart.addSeries(label(r), new double[] {r.measuredCacheBytesPerTokenPerLayer()}, new double[] {r.ndcg10()});
             s.setMarker("full".equals(r.kvMode()) ? SeriesMarkers.SQUARE : SeriesMarkers.CIRCLE);
         }
         for (QualityLedger.PublishedResult p : ledger.published(dataset)) {
@@ -71,8 +72,9 @@ public final class QualityPlot {
                 : "full K/V";
         String schedule = LearningRateSchedule.COSINE.id().equals(r.lrSchedule()) ? ", cosine lr" : "";
         String balance = "collective".equals(r.kvMode()) && BalanceLoss.LOAD.id().equals(r.balanceLoss()) ? ", load balance" : "";
-        return String.format(Locale.ROOT, "%s %s, d=%d, %d epochs%s%s: %s", r.encoder(), shape, r.d(), r.epochs(), schedule, balance,
-                fmt(r.ndcg10()));
+        String precision = Precision.FP32.id().equals(r.cachePrecision()) ? "" : ", " + r.cachePrecision() + " cache";
+        return String.format(Locale.ROOT, "%s %s, d=%d, %d epochs%s%s%s: %s", r.encoder(), shape, r.d(), r.epochs(), schedule, balance,
+                precision, fmt(r.ndcg10()));
     }
 
     private static String fmt(double v) {

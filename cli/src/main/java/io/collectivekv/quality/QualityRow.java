@@ -16,6 +16,9 @@ import java.util.Map;
  * @param cacheBytesPerTokenPerLayer bytes the job keeps per token and layer at the default (fp32) cache precision
  * @param cacheBytesPerTokenPerLayerFp16 the same with {@code cache.precision=fp16}
  * @param fullCacheBytesPerTokenPerLayer an ordinary fp32 K/V cache of the same model width: 2·d·4
+ * @param cachePrecision the cache precision the figures were measured at: fp32 through the prefill path (the training
+ *                       function), or the precision of the state codec the step path went through
+ * @param cacheRatio     the cache at {@code cachePrecision} against the full fp32 cache
  * @param lrSchedule   the learning-rate schedule it was trained under (constant, cosine)
  * @param balanceLoss  the router balance loss it was trained with (kl, load; meaningless for a full model)
  * @param trainCommand the command that trained the artifact, as recorded in its manifest
@@ -42,6 +45,7 @@ public record QualityRow(
         int cacheBytesPerTokenPerLayer,
         int cacheBytesPerTokenPerLayerFp16,
         int fullCacheBytesPerTokenPerLayer,
+        String cachePrecision,
         double cacheRatio,
         double trainingSeconds,
         int bestEpoch,
@@ -52,28 +56,42 @@ public record QualityRow(
         String trainCommand,
         String evalCommand) {
     static final String NOT_RECORDED = "(not recorded)";
+    /** Rows recorded before the precision was a column were measured through the prefill path, in fp32. */
+    private static final Precision PRECISION_BEFORE_THE_KEY = Precision.FP32;
     /** Artifacts trained before the balance loss was selectable used DESIGN §2's, the only one there was. */
     private static final String BALANCE_LOSS_BEFORE_THE_KEY = "kl";
 
-    /** The row for {@code artifact}'s test-split {@code report} on {@code dataset}. */
-    public static QualityRow of(String dataset, ModelArtifact artifact, EvaluationReport report, String evalCommand) {
+    public QualityRow {
+        if (cachePrecision == null) {
+            cachePrecision = PRECISION_BEFORE_THE_KEY.id();
+        }
+    }
+
+    /** The row for {@code artifact}'s test-split {@code report}, measured over a cache of {@code precision}, on {@code dataset}. */
+    public static QualityRow of(String dataset, ModelArtifact artifact, EvaluationReport report, Precision precision, String evalCommand) {
         ModelConfig c = artifact.config();
         Map<String, String> meta = artifact.manifest().metadata();
         int full = CacheCodec.fullFp32BytesPerTokenPerLayer(c);
         int fp32 = new CacheCodec(c, Precision.FP32).bytesPerTokenPerLayer();
         int fp16 = new CacheCodec(c, Precision.FP16).bytesPerTokenPerLayer();
+        int measured = precision == Precision.FP32 ? fp32 : fp16;
         RankingMetrics f = report.full();
         RankingMetrics s = report.sampled();
         return new QualityRow(dataset, c.encoder().id(), c.kvMode().id(), c.d(), c.layers(), c.heads(),
                 c.kvMode() == KvMode.COLLECTIVE ? c.userDim() : 0, c.kvMode() == KvMode.COLLECTIVE ? c.poolSize() : 0, c.window(),
                 f.count(), round(f.hr10()), round(f.ndcg10()), round(f.hr20()), round(f.ndcg20()), round(f.mrr()),
-                round(s.hr10()), round(s.ndcg10()), fp32, fp16, full, round((double) fp32 / full),
+                round(s.hr10()), round(s.ndcg10()), fp32, fp16, full, precision.id(), round((double) measured / full),
                 Double.parseDouble(meta.getOrDefault("training.seconds", "0")),
                 Integer.parseInt(meta.getOrDefault("training.best_epoch", "0")),
                 Integer.parseInt(meta.getOrDefault("training.epochs", "0")),
                 meta.getOrDefault("training.lr_schedule", NOT_RECORDED),
                 meta.getOrDefault("training.balance_loss", BALANCE_LOSS_BEFORE_THE_KEY),
                 artifact.modelVersion(), meta.getOrDefault("command", NOT_RECORDED), evalCommand);
+    }
+
+    /** Bytes per token and layer of the cache the figures were measured over. */
+    public int measuredCacheBytesPerTokenPerLayer() {
+        return Precision.FP16.id().equals(cachePrecision) ? cacheBytesPerTokenPerLayerFp16 : cacheBytesPerTokenPerLayer;
     }
 
     /** What makes two rows the same experiment: the training command, or the model version when none was recorded. */

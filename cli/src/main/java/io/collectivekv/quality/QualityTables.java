@@ -1,5 +1,6 @@
 package io.collectivekv.quality;
 
+import io.collectivekv.cache.Precision;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -25,14 +26,15 @@ public final class QualityTables {
             QualityRow r = rows.get(i);
             boolean collective = "collective".equals(r.kvMode());
             md.append(String.format(Locale.ROOT,
-                    "| %d | %s | %s | %d | %s | %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %.2f%% | %s / %s | %.0f min | %d / %d |%n",
+                    "| %d | %s | %s | %d | %s | %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %.2f%%%s | %s / %s | %.0f min | %d / %d |%n",
                     i + 1, r.encoder(), r.kvMode(), r.d(), collective ? Integer.toString(r.userDim()) : "–",
                     collective ? Integer.toString(r.poolSize()) : "–", r.hr10(), r.ndcg10(), r.hr20(), r.ndcg20(), r.mrr(),
                     r.sampledHr10(), r.sampledNdcg10(),
                     r.cacheBytesPerTokenPerLayer() == r.cacheBytesPerTokenPerLayerFp16()
                             ? Integer.toString(r.cacheBytesPerTokenPerLayer())
                             : r.cacheBytesPerTokenPerLayer() + " (fp16: " + r.cacheBytesPerTokenPerLayerFp16() + ")",
-                    100 * r.cacheRatio(), r.lrSchedule(), collective ? r.balanceLoss() : "–", r.trainingSeconds() / 60, r.bestEpoch(), r.epochs()));
+                    100 * r.cacheRatio(), Precision.FP32.id().equals(r.cachePrecision()) ? "" : " at " + r.cachePrecision(),
+                    r.lrSchedule(), collective ? r.balanceLoss() : "–", r.trainingSeconds() / 60, r.bestEpoch(), r.epochs()));
         }
         for (QualityLedger.PublishedResult p : ledger.published(dataset)) {
             String[] cells = new String[COLUMNS];

@@ -84,6 +84,7 @@ class CkvCommandTest {
         assertEquals(600, row.users());
         assertEquals(4 + 2 * 2 * 4, row.cacheBytesPerTokenPerLayer(), "two 16-bit indices and 2·d_u fp32 floats");
         assertEquals(2 * 32 * 4, row.fullCacheBytesPerTokenPerLayer());
+        assertEquals("fp32", row.cachePrecision(), "prefill computes the training function, in fp32");
         assertTrue(row.evalCommand().startsWith("ckv eval --model ") && row.evalCommand().contains("--record"), row.evalCommand());
         assertTrue(recorded.published("ml-1m").size() >= 5, "the published references travel with the ledger");
 
@@ -101,6 +102,27 @@ class CkvCommandTest {
                 "--record", dir.resolve("other.json").toString());
         assertEquals(1, r.exitCode());
         assertTrue(r.err().contains("--record takes the test split"), r.err());
+    }
+
+    @Test
+    void aRowMeasuredThroughAnFp16CacheCostsTheFp16Bytes() {
+        Path ledger = dir.resolve("fp16.json");
+        CliRun eval = CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--path", "step",
+                "--cache-precision", "fp16", "--record", ledger.toString());
+        assertEquals(0, eval.exitCode(), eval.err());
+        QualityRow row = QualityLedger.read(ledger).rows().get(0);
+        assertEquals("fp16", row.cachePrecision());
+        assertEquals(4 + 2 * 2 * 2, row.measuredCacheBytesPerTokenPerLayer(), "two 16-bit indices and 2·d_u fp16 floats");
+        assertEquals(Math.round(1e4 * 12.0 / 256) / 1e4, row.cacheRatio(), 0.0);
+        CliRun quality = CliRun.of("quality", "--ledger", ledger.toString());
+        assertTrue(quality.out().contains("| 4.69% at fp16 |"), quality.out());
+    }
+
+    @Test
+    void prefillRefusesACachePrecisionItWouldIgnore() {
+        CliRun r = CliRun.of("eval", "--model", model.toString(), "--data", data.toString(), "--cache-precision", "fp16");
+        assertEquals(1, r.exitCode());
+        assertEquals(List.of("ckv: --cache-precision = fp16: prefill keeps no cache in state; use it with --path step"), r.errLines());
     }
 
     @Test
