@@ -8,6 +8,8 @@ import io.collectivekv.eval.RankingMetrics;
 import io.collectivekv.model.KvMode;
 import io.collectivekv.model.ModelConfig;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One row of the quality ledger: a trained artifact's test figures (DESIGN §3) with what its cache
@@ -19,6 +21,7 @@ import java.util.Map;
  * @param cachePrecision the cache precision the figures were measured at: fp32 through the prefill path (the training
  *                       function), or the precision of the state codec the step path went through
  * @param cacheRatio     the cache at {@code cachePrecision} against the full fp32 cache
+ * @param negatives    uniformly sampled negatives per batch of the sampled softmax it was trained with
  * @param lrSchedule   the learning-rate schedule it was trained under (constant, cosine)
  * @param balanceLoss  the router balance loss it was trained with (kl, load; meaningless for a full model)
  * @param trainCommand the command that trained the artifact, as recorded in its manifest
@@ -34,6 +37,7 @@ public record QualityRow(
         int userDim,
         int poolSize,
         int window,
+        int negatives,
         int users,
         double hr10,
         double ndcg10,
@@ -56,6 +60,12 @@ public record QualityRow(
         String trainCommand,
         String evalCommand) {
     static final String NOT_RECORDED = "(not recorded)";
+    /**
+     * Artifacts trained before the manifest recorded it used the {@code --negatives} of their command, or else
+     * 256, the only default there was.
+     */
+    private static final Pattern NEGATIVES_FLAG = Pattern.compile("--negatives[ =](\\d+)");
+    private static final int NEGATIVES_BEFORE_THE_KEY = 256;
     /** Rows recorded before the precision was a column were measured through the prefill path, in fp32. */
     private static final Precision PRECISION_BEFORE_THE_KEY = Precision.FP32;
     /** Artifacts trained before the balance loss was selectable used DESIGN §2's, the only one there was. */
@@ -78,7 +88,7 @@ public record QualityRow(
         RankingMetrics f = report.full();
         RankingMetrics s = report.sampled();
         return new QualityRow(dataset, c.encoder().id(), c.kvMode().id(), c.d(), c.layers(), c.heads(),
-                c.kvMode() == KvMode.COLLECTIVE ? c.userDim() : 0, c.kvMode() == KvMode.COLLECTIVE ? c.poolSize() : 0, c.window(),
+                c.kvMode() == KvMode.COLLECTIVE ? c.userDim() : 0, c.kvMode() == KvMode.COLLECTIVE ? c.poolSize() : 0, c.window(), negatives(meta),
                 f.count(), round(f.hr10()), round(f.ndcg10()), round(f.hr20()), round(f.ndcg20()), round(f.mrr()),
                 round(s.hr10()), round(s.ndcg10()), fp32, fp16, full, precision.id(), round((double) measured / full),
                 Double.parseDouble(meta.getOrDefault("training.seconds", "0")),
@@ -87,6 +97,15 @@ public record QualityRow(
                 meta.getOrDefault("training.lr_schedule", NOT_RECORDED),
                 meta.getOrDefault("training.balance_loss", BALANCE_LOSS_BEFORE_THE_KEY),
                 artifact.modelVersion(), meta.getOrDefault("command", NOT_RECORDED), evalCommand);
+    }
+
+    static int negatives(Map<String, String> meta) {
+        String recorded = meta.get("training.negatives");
+        if (recorded != null) {
+            return Integer.parseInt(recorded);
+        }
+        Matcher flag = NEGATIVES_FLAG.matcher(meta.getOrDefault("command", ""));
+        return flag.find() ? Integer.parseInt(flag.group(1)) : NEGATIVES_BEFORE_THE_KEY;
     }
 
     /** Bytes per token and layer of the cache the figures were measured over. */

@@ -10,25 +10,25 @@ import java.util.Locale;
  * then each row's reproduction commands under its number.
  */
 public final class QualityTables {
-    private static final int COLUMNS = 18;
-    private static final int HR10 = 6;
-    private static final int SAMPLED_HR10 = 11;
+    private static final int COLUMNS = 19;
+    private static final int HR10 = 7;
+    private static final int SAMPLED_HR10 = 12;
 
     private QualityTables() {}
 
     public static String markdown(QualityLedger ledger, String dataset) {
         StringBuilder md = new StringBuilder();
-        md.append("| # | encoder | kv mode | d | d_u | m | HR@10 | NDCG@10 | HR@20 | NDCG@20 | MRR | sampled HR@10 | sampled NDCG@10 "
+        md.append("| # | encoder | kv mode | d | d_u | m | negatives | HR@10 | NDCG@10 | HR@20 | NDCG@20 | MRR | sampled HR@10 | sampled NDCG@10 "
                 + "| cache B/token/layer | of full fp32 | lr schedule / balance loss | training | best / run epochs |\n");
-        md.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
+        md.append("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
         List<QualityRow> rows = ledger.rows(dataset);
         for (int i = 0; i < rows.size(); i++) {
             QualityRow r = rows.get(i);
             boolean collective = "collective".equals(r.kvMode());
             md.append(String.format(Locale.ROOT,
-                    "| %d | %s | %s | %d | %s | %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %.2f%%%s | %s / %s | %.0f min | %d / %d |%n",
+                    "| %d | %s | %s | %d | %s | %s | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %.2f%%%s | %s / %s | %.0f min | %d / %d |%n",
                     i + 1, r.encoder(), r.kvMode(), r.d(), collective ? Integer.toString(r.userDim()) : "–",
-                    collective ? Integer.toString(r.poolSize()) : "–", r.hr10(), r.ndcg10(), r.hr20(), r.ndcg20(), r.mrr(),
+                    collective ? Integer.toString(r.poolSize()) : "–", r.negatives(), r.hr10(), r.ndcg10(), r.hr20(), r.ndcg20(), r.mrr(),
                     r.sampledHr10(), r.sampledNdcg10(),
                     r.cacheBytesPerTokenPerLayer() == r.cacheBytesPerTokenPerLayerFp16()
                             ? Integer.toString(r.cacheBytesPerTokenPerLayer())

@@ -91,7 +91,7 @@ class CkvCommandTest {
         Path png = dir.resolve("plots/quality.png");
         CliRun quality = CliRun.of("quality", "--ledger", ledger.toString(), "--plot", png.toString(), "--plot-data", dataset);
         assertEquals(0, quality.exitCode(), quality.err());
-        assertTrue(quality.out().contains("| 1 | hstu | collective | 32 | 2 | 64 | " + String.format(java.util.Locale.ROOT, "%.4f", row.hr10())),
+        assertTrue(quality.out().contains("| 1 | hstu | collective | 32 | 2 | 64 | " + TrainingConfig.defaults().negatives() + " | " + String.format(java.util.Locale.ROOT, "%.4f", row.hr10())),
                 quality.out());
         assertTrue(Files.size(png) > 1000, "a PNG was drawn");
     }

@@ -36,6 +36,7 @@ public final class ArtifactExport {
         metadata.put("training.best_epoch", Integer.toString(trained.bestEpoch()));
         metadata.put("training.epochs", Integer.toString(trained.epochs()));
         metadata.put("training.seconds", String.format(Locale.ROOT, "%.1f", trained.trainingTime().toMillis() / 1000.0));
+        metadata.put("training.negatives", Integer.toString(trained.training().negatives()));
         metadata.put("training.dropout", Float.toString(trained.training().dropout()));
         metadata.put("training.lr_schedule", trained.training().schedule().id());
         metadata.put("training.balance_loss", trained.training().balanceLoss().id());

@@ -41,6 +41,7 @@ class TrainExportEvalTest {
         Map<String, String> recorded = ModelArtifact.open(dir.resolve("model")).manifest().metadata();
         assertEquals("load", recorded.get("training.balance_loss"));
         assertEquals("constant", recorded.get("training.lr_schedule"));
+        assertEquals("64", recorded.get("training.negatives"));
 
         try (ModelSession session = ModelSession.open(ModelArtifact.open(dir.resolve("model")), 1)) {
             EvaluationReport report = new Evaluator(256, 42L).evaluate(new PrefillScorer(session), LeaveOneOutSplit.of(data).test());
