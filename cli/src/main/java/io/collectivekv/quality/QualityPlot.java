@@ -29,7 +29,7 @@ public final class QualityPlot {
             throw new IllegalArgumentException("the ledger has no row for data set " + dataset);
         }
         System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(1100).height(600)
+        XYChart chart = new XYChartBuilder().width(1400).height(600)
                 .title(dataset + ": test NDCG@10 (full ranking, seen masked) against what the cache costs")
                 .xAxisTitle("cache bytes per token per layer in state (at the precision measured: fp32 unless marked, log scale)")
                 .yAxisTitle("NDCG@10").build();
@@ -74,8 +74,7 @@ public final class QualityPlot {
         String balance = "collective".equals(r.kvMode()) && BalanceLoss.LOAD.id().equals(r.balanceLoss()) ? ", load balance" : "";
         String precision = Precision.FP32.id().equals(r.cachePrecision()) ? "" : ", " + r.cachePrecision() + " cache";
         return String.format(Locale.ROOT, "%s %s, d=%d, %d negatives, %d epochs%s%s%s: %s", r.encoder(), shape, r.d(), r.negatives(), r.epochs(),
-                schedule, balance,
-                precision, fmt(r.ndcg10()));
+                schedule, balance, precision, fmt(r.ndcg10()));
     }
 
     private static String fmt(double v) {

@@ -15,13 +15,13 @@ import java.util.regex.Pattern;
  * One row of the quality ledger: a trained artifact's test figures (DESIGN §3) with what its cache
  * costs and how to reproduce it. Field names are the JSON keys of {@code docs/quality.json}.
  *
+ * @param negatives    uniformly sampled negatives per batch of the sampled softmax it was trained with
  * @param cacheBytesPerTokenPerLayer bytes the job keeps per token and layer at the default (fp32) cache precision
  * @param cacheBytesPerTokenPerLayerFp16 the same with {@code cache.precision=fp16}
  * @param fullCacheBytesPerTokenPerLayer an ordinary fp32 K/V cache of the same model width: 2·d·4
  * @param cachePrecision the cache precision the figures were measured at: fp32 through the prefill path (the training
  *                       function), or the precision of the state codec the step path went through
  * @param cacheRatio     the cache at {@code cachePrecision} against the full fp32 cache
- * @param negatives    uniformly sampled negatives per batch of the sampled softmax it was trained with
  * @param lrSchedule   the learning-rate schedule it was trained under (constant, cosine)
  * @param balanceLoss  the router balance loss it was trained with (kl, load; meaningless for a full model)
  * @param trainCommand the command that trained the artifact, as recorded in its manifest
