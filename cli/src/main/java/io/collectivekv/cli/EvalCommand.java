@@ -84,8 +84,7 @@ final class EvalCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(MetricsReport.format(
                     artifact.modelVersion() + " on " + data.describe() + ", " + split + " split, " + how, report));
             if (record != null) {
-                QualityLedger.read(record).with(QualityRow.of(data.datasetName(), artifact, report,
-                        path.equals("prefill") ? Precision.FP32 : precision, Invocation.of(spec))).write(record);
+                QualityLedger.read(record).with(QualityRow.of(data.datasetName(), artifact, report, precision, Invocation.of(spec))).write(record);
                 spec.commandLine().getOut().println("recorded in " + record);
             }
         }

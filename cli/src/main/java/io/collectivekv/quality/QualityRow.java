@@ -84,7 +84,7 @@ public record QualityRow(
         int full = CacheCodec.fullFp32BytesPerTokenPerLayer(c);
         int fp32 = new CacheCodec(c, Precision.FP32).bytesPerTokenPerLayer();
         int fp16 = new CacheCodec(c, Precision.FP16).bytesPerTokenPerLayer();
-        int measured = precision == Precision.FP32 ? fp32 : fp16;
+        int measured = new CacheCodec(c, precision).bytesPerTokenPerLayer();
         RankingMetrics f = report.full();
         RankingMetrics s = report.sampled();
         return new QualityRow(dataset, c.encoder().id(), c.kvMode().id(), c.d(), c.layers(), c.heads(),
