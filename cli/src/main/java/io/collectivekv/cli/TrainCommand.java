@@ -4,12 +4,18 @@ import io.collectivekv.artifact.ArtifactManifest;
 import io.collectivekv.data.EncodedSequences;
 import io.collectivekv.data.ItemIndex;
 import io.collectivekv.data.UserSequences;
+import io.collectivekv.artifact.ModelArtifact;
 import io.collectivekv.export.ArtifactExport;
+import io.collectivekv.export.ExportedWeights;
+import io.collectivekv.nn.SequenceModel;
+import io.collectivekv.nn.Weights;
+import io.collectivekv.train.CollectiveWarmStart;
 import io.collectivekv.model.ModelConfig;
 import io.collectivekv.train.TrainedModel;
 import io.collectivekv.train.Trainer;
 import io.collectivekv.train.TrainingConfig;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,6 +43,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar or per-epoch lines")
     boolean quiet;
 
+    @Option(names = "--init-from", paramLabel = "ARTIFACT",
+            description = "start a collective model from this trained full model (same data, encoder, d, layers, heads, window):"
+                    + " shared weights copied, pools and routers fitted to its keys and values (default: fresh weights)")
+    Path initFrom;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -51,10 +62,23 @@ final class TrainCommand implements Callable<Integer> {
         stdout.printf("training %s/%s on %s: %d users, %d items, %d interactions%n",
                 config.encoder().id(), config.kvMode().id(), data.describe(), encoded.userCount(), index.size(), encoded.interactionCount());
         stdout.flush();
-        TrainedModel trained = new Trainer(config, recipe, quiet ? null : System.err).train(encoded);
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("data", data.describe());
         metadata.put("command", Invocation.of(spec));
+        Weights start = null;
+        if (initFrom != null) {
+            ModelArtifact source = ModelArtifact.open(initFrom);
+            if (!Arrays.equals(source.itemIndex().toTsv(), index.toTsv())) {
+                throw new IllegalArgumentException("--init-from " + initFrom + ": its item vocabulary differs from " + data.describe()
+                        + "'s (train both on the same file and --min-item-count)");
+            }
+            start = CollectiveWarmStart.fromFull(source.config(),
+                    ExportedWeights.read(source.prefillGraph(), new SequenceModel(source.config(), 0f).parameters(), "--init-from " + initFrom),
+                    config, encoded, recipe.seed());
+            metadata.put("training.init_from", source.modelVersion());
+            metadata.put("training.init_from_seconds", source.manifest().metadata().getOrDefault("training.seconds", "unknown"));
+        }
+        TrainedModel trained = new Trainer(config, recipe, quiet ? null : System.err).train(encoded, start);
         ArtifactManifest manifest = ArtifactExport.write(trained, out, metadata);
         stdout.println(MetricsReport.format("best validation, epoch " + trained.bestEpoch(), trained.validation()));
         stdout.printf("wrote %s (model version %s) in %.1f s%n", out, manifest.modelVersion(), trained.trainingTime().toMillis() / 1000.0);

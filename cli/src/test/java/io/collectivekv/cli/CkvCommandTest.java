@@ -171,6 +171,21 @@ class CkvCommandTest {
     }
 
     @Test
+    void onlyAFullModelTrainedOnTheSameItemsCanStartATraining() throws IOException {
+        CliRun fromCollective = CliRun.of("train", "--data", data.toString(), "--out", dir.resolve("warm").toString(),
+                "--init-from", model.toString(), "--d", "32", "--window", "40");
+        assertEquals(1, fromCollective.exitCode());
+        assertEquals("ckv: init-from: the model to start from must have kv mode full, it has collective", fromCollective.err().strip());
+
+        Path other = dir.resolve("other.txt");
+        writeSasRecFile(new SyntheticInteractions(50, 30, 6, 10, 9L).generate(), other);
+        CliRun otherItems = CliRun.of("train", "--data", other.toString(), "--out", dir.resolve("warm").toString(), "--init-from", model.toString());
+        assertEquals(1, otherItems.exitCode());
+        assertTrue(otherItems.err().strip().matches("ckv: --init-from .*: its item vocabulary differs from .*other.txt's .*"), otherItems.err());
+        assertTrue(!Files.exists(dir.resolve("warm")));
+    }
+
+    @Test
     void anUnknownFlagIsOneLineWithAHint() {
         CliRun r = CliRun.of("train", "--out", dir.resolve("unused").toString(), "--epochz", "3");
         assertEquals(2, r.exitCode());

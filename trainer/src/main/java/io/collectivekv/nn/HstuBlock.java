@@ -80,6 +80,6 @@ final class HstuBlock implements Block {
         ops.stage(ModelStage.DENSE);
         T gated = ops.mul(attentionNorm.apply(ops, attended), u);
         T out = ops.linear(gated, ops.parameter(prefix + "out.weight"), ops.parameter(prefix + "out.bias"));
-        return new BlockOutput<>(ops.add(x, ops.dropout(out, dropout)), entries);
+        return new BlockOutput<>(ops.add(x, ops.dropout(out, dropout)), entries, n);
     }
 }

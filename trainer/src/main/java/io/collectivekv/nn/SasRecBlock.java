@@ -81,6 +81,6 @@ final class SasRecBlock implements Block {
         T f = feedForwardNorm.apply(ops, x1);
         f = ops.relu(ops.linear(f, ops.parameter(prefix + "ffn1.weight"), ops.parameter(prefix + "ffn1.bias")));
         f = ops.linear(ops.dropout(f, dropout), ops.parameter(prefix + "ffn2.weight"), ops.parameter(prefix + "ffn2.bias"));
-        return new BlockOutput<>(ops.add(x1, ops.dropout(f, dropout)), entries);
+        return new BlockOutput<>(ops.add(x1, ops.dropout(f, dropout)), entries, n);
     }
 }

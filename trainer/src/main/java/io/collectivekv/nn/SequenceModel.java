@@ -52,12 +52,14 @@ public final class SequenceModel {
         ops.stage(ModelStage.DENSE);
         T x = ops.dropout(ops.embed(ops.parameter(ITEM_EMBEDDING), items), dropout); // (B, T, d)
         List<LayerEntries<T>> entries = new ArrayList<>();
+        List<T> kvInputs = new ArrayList<>();
         for (int l = 0; l < blocks.size(); l++) {
             BlockOutput<T> out = blocks.get(l).forward(ops, x, cached == null ? null : cached.get(l), layout);
             x = out.x();
             entries.add(out.entries());
+            kvInputs.add(out.kvInput());
         }
-        return new Forward<>(finalNorm.apply(ops, x), entries);
+        return new Forward<>(finalNorm.apply(ops, x), entries, kvInputs);
     }
 
     /** Scores of every item row for each hidden state: (..., d) → (..., R). */
@@ -68,7 +70,8 @@ public final class SequenceModel {
 
     /**
      * @param hidden  (B, T, d) after the final norm
-     * @param entries per layer, the new tokens' cache entries
+     * @param entries  per layer, the new tokens' cache entries
+     * @param kvInputs per layer, the normalised input its keys and values came from (B, T, d)
      */
-    public record Forward<T>(T hidden, List<LayerEntries<T>> entries) {}
+    public record Forward<T>(T hidden, List<LayerEntries<T>> entries, List<T> kvInputs) {}
 }

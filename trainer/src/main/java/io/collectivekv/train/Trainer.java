@@ -49,6 +49,15 @@ public final class Trainer {
     }
 
     public TrainedModel train(EncodedSequences data) {
+        return train(data, null);
+    }
+
+    /**
+     * @param start the weights to start from (e.g. {@link CollectiveWarmStart}), evaluated on the
+     *              validation split before the first epoch and kept if no epoch beats them; null
+     *              = fresh weights from the seed
+     */
+    public TrainedModel train(EncodedSequences data, Weights start) {
         long started = System.nanoTime();
         skippedBatches = 0;
         if (data.index().size() != config.items()) {
@@ -81,12 +90,20 @@ public final class Trainer {
         Evaluator evaluator = new Evaluator(training.batchSize(), training.seed());
 
         try (NDManager root = engine.newBaseManager();
-                ModelParameters params = new ModelParameters(root, model.parameters(), Weights.initialise(model.parameters(), training.seed()))) {
+                ModelParameters params = new ModelParameters(root, model.parameters(),
+                        start != null ? start : Weights.initialise(model.parameters(), training.seed()))) {
             EvalForward scorer = new EvalForward(new SequenceModel(config, 0f), params.arrays(), root, config.window());
             Weights best = params.snapshot();
             EvaluationReport bestReport = null;
             int bestEpoch = 0;
             int epoch = 0;
+            if (start != null) {
+                bestReport = evaluator.evaluate(scorer, validation);
+                if (log != null) {
+                    log.printf(Locale.ROOT, "epoch 0 (start): validation HR@10 %.4f NDCG@10 %.4f%n",
+                            bestReport.full().hr10(), bestReport.full().ndcg10());
+                }
+            }
             while (epoch < training.epochs() && epoch - bestEpoch < training.patience()) {
                 epoch++;
                 Collections.shuffle(sequences, shuffler);

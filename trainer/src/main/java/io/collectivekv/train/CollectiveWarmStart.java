@@ -1,0 +1,398 @@
+package io.collectivekv.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.collectivekv.data.EncodedSequences;
+import io.collectivekv.eval.LeaveOneOutSplit;
+import io.collectivekv.model.KvMode;
+import io.collectivekv.model.ModelConfig;
+import io.collectivekv.nn.LayerEntries;
+import io.collectivekv.nn.ParameterSpec;
+import io.collectivekv.nn.SequenceModel;
+import io.collectivekv.nn.Weights;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+/**
+ * Starts a {@code collective} model from a trained {@code full} model of the same shape, so the
+ * collective training begins where the full one ended instead of from noise.
+ *
+ * <p>A full layer computes k = act(z), z = W_k n + b_k (act = SiLU for HSTU, identity for SASRec).
+ * A collective layer stores k = [P[a] ; SiLU(W_u n + b_u)]. Per layer and side:
+ * <ul>
+ *   <li>every weight the two models share (item table, norms, queries, position bias, output
+ *       projections) is copied;
+ *   <li>the first d − d_u dimensions of z are clustered into m centroids c_j (k-means on tokens of
+ *       the training split only); the pool row j is the mean of act(z) over cluster j, the best
+ *       constant stand-in for the keys the cluster holds;
+ *   <li>the router is nearest-centroid routing, which is linear in n:
+ *       argmin_j ‖z − c_j‖² = argmax_j (2 c_j·z − ‖c_j‖²) = argmax_j (n · 2 W_k c_j + 2 b_k·c_j − ‖c_j‖²),
+ *       scaled so the logits spread by about one across the pool (the balance loss asks for a
+ *       flat softmax) and shifted so the chosen logit sits near {@link #PEAK_LOGIT} (σ ≈ 1: the
+ *       training gate and the peak loss start satisfied);
+ *   <li>the user part takes the last d_u rows of W_k and b_k: exactly the full model's last d_u
+ *       key dimensions for HSTU.
+ * </ul>
+ * At the start, then, the collective model is the full model with the shared part of every key
+ * and value vector-quantised to m entries.
+ */
+public final class CollectiveWarmStart {
+    /** Users whose training sequences are encoded for the clustering, and tokens drawn from each. */
+    static final int SAMPLE_USERS = 1_500;
+    static final int TOKENS_PER_USER = 32;
+    static final int KMEANS_ITERATIONS = 15;
+    /** The chosen router logit on average at the start: σ(6) = 0.9975. */
+    static final float PEAK_LOGIT = 6f;
+    /** Rows of the (tokens × m) distance matrix computed at once. */
+    private static final int CHUNK = 8_192;
+
+    private CollectiveWarmStart() {}
+
+    /**
+     * @param full        the full model's config
+     * @param fullWeights its trained weights
+     * @param target      the collective model to start: same encoder, d, layers, heads, window, items
+     * @param data        the training data; only its training split (all but the last two items) is read
+     */
+    public static Weights fromFull(ModelConfig full, Weights fullWeights, ModelConfig target, EncodedSequences data, long seed) {
+        check(full, target);
+        SequenceModel fullModel = new SequenceModel(full, 0f);
+        SequenceModel targetModel = new SequenceModel(target, 0f);
+        Weights start = Weights.empty();
+        Map<String, ParameterSpec> fullSpecs = new LinkedHashMap<>();
+        fullModel.parameters().forEach(s -> fullSpecs.put(s.name(), s));
+        Weights fresh = Weights.initialise(targetModel.parameters(), seed);
+        for (ParameterSpec spec : targetModel.parameters()) {
+            // Shared weights are copied; the collective ones are overwritten below.
+            float[] v = fullSpecs.containsKey(spec.name()) ? fullWeights.values(spec.name()) : fresh.values(spec.name());
+            start.put(spec.name(), spec.shape(), v.clone());
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        try (NDManager root = Engine.getEngine(Trainer.ENGINE).newBaseManager()) {
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            for (ParameterSpec spec : fullModel.parameters()) {
+                params.put(spec.name(), root.create(fullWeights.values(spec.name()), new Shape(spec.shape())));
+            }
+            List<LayerSample> samples = sample(fullModel, params, root, trainingSequences(data, random), random);
+            for (int l = 0; l < full.layers(); l++) {
+                for (String side : new String[] {"key", "value"}) {
+                    String prefix = "layer" + l + ".";
+                    LayerSample s = samples.get(l);
+                    fit(root, target, fullWeights.values(prefix + side + ".weight"), fullWeights.values(prefix + side + ".bias"),
+                            s.inputs, side.equals("key") ? s.keys : s.values, s.tokens, prefix + side, start, random);
+                }
+            }
+        }
+        return start;
+    }
+
+    private static void check(ModelConfig full, ModelConfig target) {
+        if (full.kvMode() != KvMode.FULL) {
+            throw new IllegalArgumentException("init-from: the model to start from must have kv mode full, it has " + full.kvMode().id());
+        }
+        if (target.kvMode() != KvMode.COLLECTIVE) {
+            throw new IllegalArgumentException("init-from: only a collective model starts from a full one; kv-mode is " + target.kvMode().id());
+        }
+        if (full.encoder() != target.encoder() || full.d() != target.d() || full.layers() != target.layers()
+                || full.heads() != target.heads() || full.window() != target.window() || full.items() != target.items()
+                || full.relPosBuckets() != target.relPosBuckets()) {
+            throw new IllegalArgumentException("init-from: the full model (" + full.encoder().id() + ", d " + full.d() + ", layers "
+                    + full.layers() + ", heads " + full.heads() + ", window " + full.window() + ", items " + full.items()
+                    + ", buckets " + full.relPosBuckets() + ") differs from the model to train (" + target.encoder().id() + ", d "
+                    + target.d() + ", layers " + target.layers() + ", heads " + target.heads() + ", window " + target.window()
+                    + ", items " + target.items() + ", buckets " + target.relPosBuckets() + ")");
+        }
+    }
+
+    /** Up to {@link #SAMPLE_USERS} training sequences (all but each user's last two items), cut to the last W. */
+    private static List<int[]> trainingSequences(EncodedSequences data, SplittableRandom random) {
+        List<int[]> all = new ArrayList<>();
+        for (int[] s : LeaveOneOutSplit.of(data).training()) {
+            if (s.length > 0) {
+                all.add(s);
+            }
+        }
+        Collections.shuffle(all, new Random(random.nextLong()));
+        return all.subList(0, Math.min(SAMPLE_USERS, all.size()));
+    }
+
+    /** Per layer, sampled tokens' normalised inputs n (N, d) and full keys and values (N, d), row-major. */
+    private record LayerSample(float[] inputs, float[] keys, float[] values, int tokens) {}
+
+    private static List<LayerSample> sample(SequenceModel model, Map<String, NDArray> params, NDManager root,
+            List<int[]> sequences, SplittableRandom random) {
+        ModelConfig config = model.config();
+        int d = config.d();
+        int layers = config.layers();
+        List<List<float[]>> rows = new ArrayList<>(); // per layer: {n, k, v} per token
+        for (int l = 0; l < layers; l++) {
+            rows.add(new ArrayList<>());
+        }
+        int batchSize = 32;
+        for (int from = 0; from < sequences.size(); from += batchSize) {
+            List<int[]> batch = sequences.subList(from, Math.min(sequences.size(), from + batchSize));
+            int tokens = 1;
+            for (int[] s : batch) {
+                tokens = Math.max(tokens, Math.min(s.length, config.window()));
+            }
+            long[] items = new long[batch.size() * tokens];
+            List<int[]> picked = new ArrayList<>(); // {b, t}
+            for (int b = 0; b < batch.size(); b++) {
+                int[] s = batch.get(b);
+                int length = Math.min(s.length, config.window());
+                for (int t = 0; t < length; t++) {
+                    items[b * tokens + t] = s[s.length - length + t];
+                }
+                int[] positions = new int[length];
+                for (int t = 0; t < length; t++) {
+                    positions[t] = t;
+                }
+                // Distinct positions (a partial Fisher–Yates): a short history is taken whole.
+                for (int k = 0; k < Math.min(TOKENS_PER_USER, length); k++) {
+                    int swap = k + random.nextInt(length - k);
+                    int p = positions[swap];
+                    positions[swap] = positions[k];
+                    positions[k] = p;
+                    picked.add(new int[] {b, p});
+                }
+            }
+            try (NDManager scope = root.newSubManager()) {
+                DjlOps ops = new DjlOps(params, scope, false);
+                SequenceModel.Forward<NDArray> fwd = model.forward(ops, scope.create(items, new Shape(batch.size(), tokens)), null,
+                        BandedCausalLayout.of(scope, tokens, config.window()));
+                for (int l = 0; l < layers; l++) {
+                    LayerEntries<NDArray> e = fwd.entries().get(l);
+                    float[] n = fwd.kvInputs().get(l).toFloatArray();  // (B, T, d)
+                    float[] k = e.keyPart().toFloatArray();            // (B, T, d)
+                    float[] v = e.valuePart().toFloatArray();          // (B, T, d)
+                    for (int[] p : picked) {
+                        int at = (p[0] * tokens + p[1]) * d;
+                        rows.get(l).add(Arrays.copyOfRange(n, at, at + d));
+                        rows.get(l).add(Arrays.copyOfRange(k, at, at + d));
+                        rows.get(l).add(Arrays.copyOfRange(v, at, at + d));
+                    }
+                }
+            }
+        }
+        List<LayerSample> out = new ArrayList<>();
+        for (List<float[]> r : rows) {
+            int count = r.size() / 3;
+            float[] n = new float[count * d];
+            float[] k = new float[count * d];
+            float[] v = new float[count * d];
+            for (int i = 0; i < count; i++) {
+                System.arraycopy(r.get(3 * i), 0, n, i * d, d);
+                System.arraycopy(r.get(3 * i + 1), 0, k, i * d, d);
+                System.arraycopy(r.get(3 * i + 2), 0, v, i * d, d);
+            }
+            out.add(new LayerSample(n, k, v, count));
+        }
+        return out;
+    }
+
+    /**
+     * Fits one side of one layer: pool, router and user part, written into {@code start}.
+     *
+     * @param weight  the full projection W (d, d), applied as n W
+     * @param bias    its bias (d)
+     * @param inputs  sampled n (N, d)
+     * @param outputs the full model's act(n W + b) for the same tokens (N, d)
+     */
+    private static void fit(NDManager root, ModelConfig target, float[] weight, float[] bias, float[] inputs, float[] outputs,
+            int tokens, String name, Weights start, SplittableRandom random) {
+        int d = target.d();
+        int s = target.sharedDim();
+        int m = target.poolSize();
+        float[] sharedWeight = columns(weight, d, d, 0, s);  // (d, s)
+        float[] sharedBias = Arrays.copyOf(bias, s);
+        float[] z = new float[tokens * s];                   // (N, s) = n W_s + b_s
+        float[] act = new float[tokens * s];                 // (N, s), the shared part of the full keys
+        try (NDManager scope = root.newSubManager()) {
+            NDArray zArray = scope.create(inputs, new Shape(tokens, d)).matMul(scope.create(sharedWeight, new Shape(d, s)))
+                    .add(scope.create(sharedBias, new Shape(s)));
+            System.arraycopy(zArray.toFloatArray(), 0, z, 0, z.length);
+        }
+        for (int i = 0; i < tokens; i++) {
+            System.arraycopy(outputs, i * d, act, i * s, s);
+        }
+        float[] centroids = seeds(z, tokens, s, m, random);
+        int[] assignment = new int[tokens];
+        for (int it = 0; it < KMEANS_ITERATIONS; it++) {
+            assign(root, z, centroids, tokens, s, m, assignment, null);
+            float[] sums = new float[m * s];
+            int[] counts = new int[m];
+            for (int i = 0; i < tokens; i++) {
+                counts[assignment[i]]++;
+                for (int c = 0; c < s; c++) {
+                    sums[assignment[i] * s + c] += z[i * s + c];
+                }
+            }
+            for (int j = 0; j < m; j++) {
+                if (counts[j] == 0) {
+                    // An empty cluster restarts at a random token rather than stay unused.
+                    System.arraycopy(z, random.nextInt(tokens) * s, centroids, j * s, s);
+                } else {
+                    for (int c = 0; c < s; c++) {
+                        centroids[j * s + c] = sums[j * s + c] / counts[j];
+                    }
+                }
+            }
+        }
+        double[] logitStats = new double[3]; // Σ raw logit, Σ raw², Σ chosen raw logit
+        assign(root, z, centroids, tokens, s, m, assignment, logitStats);
+
+        float[] pool = new float[m * s];
+        int[] counts = new int[m];
+        for (int i = 0; i < tokens; i++) {
+            counts[assignment[i]]++;
+            for (int c = 0; c < s; c++) {
+                pool[assignment[i] * s + c] += act[i * s + c];
+            }
+        }
+        for (int j = 0; j < m; j++) {
+            for (int c = 0; c < s; c++) {
+                pool[j * s + c] = counts[j] == 0 ? 0f : pool[j * s + c] / counts[j];
+            }
+        }
+        for (int j = 0; j < m; j++) {
+            if (counts[j] == 0) {
+                // An entry no sampled token chose (e.g. a centroid duplicated when m exceeds the
+                // distinct inputs, whose tie the router may break the other way) serves what its
+                // nearest chosen centroid serves.
+                int nearest = nearestUsed(centroids, counts, j, s, m);
+                System.arraycopy(pool, nearest * s, pool, j * s, s);
+            }
+        }
+
+        long cells = (long) tokens * m;
+        double mean = logitStats[0] / cells;
+        double std = Math.sqrt(Math.max(1e-12, logitStats[1] / cells - mean * mean));
+        float scale = (float) (1 / std);
+        float shift = (float) (PEAK_LOGIT - scale * logitStats[2] / tokens);
+        float[] routerWeight = new float[d * m]; // (d, m) = scale · 2 W_s Cᵀ
+        float[] routerBias = new float[m];       // scale · (2 b_s·c_j − ‖c_j‖²) + shift
+        for (int j = 0; j < m; j++) {
+            double norm = 0;
+            double dotBias = 0;
+            for (int c = 0; c < s; c++) {
+                float cj = centroids[j * s + c];
+                norm += cj * cj;
+                dotBias += sharedBias[c] * cj;
+            }
+            routerBias[j] = (float) (scale * (2 * dotBias - norm) + shift);
+            for (int r = 0; r < d; r++) {
+                double dot = 0;
+                for (int c = 0; c < s; c++) {
+                    dot += sharedWeight[r * s + c] * centroids[j * s + c];
+                }
+                routerWeight[r * m + j] = (float) (scale * 2 * dot);
+            }
+        }
+        start.put(name + "_pool", new long[] {m, s}, pool);
+        start.put(name + "_router.weight", new long[] {d, m}, routerWeight);
+        start.put(name + "_router.bias", new long[] {m}, routerBias);
+        start.put(name + "_user.weight", new long[] {d, target.userDim()}, columns(weight, d, d, s, d));
+        start.put(name + "_user.bias", new long[] {target.userDim()}, Arrays.copyOfRange(bias, s, d));
+    }
+
+    /**
+     * k-means++ seeding (Arthur and Vassilvitskii, 2007): each further centroid is a token drawn
+     * with probability proportional to its squared distance from the nearest centroid so far, so
+     * no token is picked twice while a distinct one is left uncovered.
+     */
+    private static float[] seeds(float[] z, int tokens, int s, int m, SplittableRandom random) {
+        float[] centroids = new float[m * s];
+        double[] nearest = new double[tokens];
+        Arrays.fill(nearest, Double.MAX_VALUE);
+        int pick = random.nextInt(tokens);
+        for (int j = 0; j < m; j++) {
+            System.arraycopy(z, pick * s, centroids, j * s, s);
+            double total = 0;
+            for (int i = 0; i < tokens; i++) {
+                double dist = 0;
+                for (int c = 0; c < s; c++) {
+                    double diff = z[i * s + c] - centroids[j * s + c];
+                    dist += diff * diff;
+                }
+                nearest[i] = Math.min(nearest[i], dist);
+                total += nearest[i];
+            }
+            double target = random.nextDouble() * total;
+            pick = random.nextInt(tokens); // every token covered exactly: any will do
+            for (int i = 0; i < tokens && total > 0; i++) {
+                target -= nearest[i];
+                if (target <= 0 && nearest[i] > 0) {
+                    pick = i;
+                    break;
+                }
+            }
+        }
+        return centroids;
+    }
+
+    /**
+     * Nearest centroid of every token: argmax_j (2 z·c_j − ‖c_j‖²), ties to the lowest index as the
+     * router's argmax. With {@code stats}, also accumulates Σ, Σ² of every raw logit and Σ of the chosen ones.
+     */
+    private static void assign(NDManager root, float[] z, float[] centroids, int tokens, int s, int m, int[] assignment, double[] stats) {
+        try (NDManager scope = root.newSubManager()) {
+            NDArray c = scope.create(centroids, new Shape(m, s));
+            NDArray norms = c.square().sum(new int[] {1});                                      // (m)
+            NDArray cT = c.transpose().mul(2f);                                                  // (s, m)
+            for (int from = 0; from < tokens; from += CHUNK) {
+                int rows = Math.min(CHUNK, tokens - from);
+                try (NDManager chunk = scope.newSubManager()) {
+                    float[] part = Arrays.copyOfRange(z, from * s, (from + rows) * s);
+                    NDArray logits = chunk.create(part, new Shape(rows, s)).matMul(cT).sub(norms); // (rows, m)
+                    long[] best = logits.argMax(1).toLongArray();
+                    for (int i = 0; i < rows; i++) {
+                        assignment[from + i] = (int) best[i];
+                    }
+                    if (stats != null) {
+                        stats[0] += logits.sum().getFloat();
+                        stats[1] += logits.square().sum().getFloat();
+                        stats[2] += logits.max(new int[] {1}).sum().getFloat();
+                    }
+                }
+            }
+        }
+    }
+
+    private static int nearestUsed(float[] centroids, int[] counts, int j, int s, int m) {
+        int best = j;
+        double bestDistance = Double.MAX_VALUE;
+        for (int k = 0; k < m; k++) {
+            if (counts[k] == 0) {
+                continue;
+            }
+            double dist = 0;
+            for (int c = 0; c < s; c++) {
+                double diff = centroids[j * s + c] - centroids[k * s + c];
+                dist += diff * diff;
+            }
+            if (dist < bestDistance) {
+                bestDistance = dist;
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    /** Columns [from, to) of a row-major (rows, cols) matrix. */
+    private static float[] columns(float[] matrix, int rows, int cols, int from, int to) {
+        int width = to - from;
+        float[] out = new float[rows * width];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(matrix, r * cols + from, out, r * width, width);
+        }
+        return out;
+    }
+}
