@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 final class TrainingOptions {
     private static final TrainingConfig DEFAULTS = TrainingConfig.defaults();
 
-    @Option(names = "--epochs", description = "maximum epochs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", description = "maximum epochs; 0 with --init-from exports the start as it is (default: ${DEFAULT-VALUE})")
     int epochs = DEFAULTS.epochs();
 
     @Option(names = "--batch-size", description = "users per batch (default: ${DEFAULT-VALUE})")

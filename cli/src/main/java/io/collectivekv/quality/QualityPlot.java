@@ -73,8 +73,9 @@ public final class QualityPlot {
         String schedule = LearningRateSchedule.COSINE.id().equals(r.lrSchedule()) ? ", cosine lr" : "";
         String balance = "collective".equals(r.kvMode()) && BalanceLoss.LOAD.id().equals(r.balanceLoss()) ? ", load balance" : "";
         String precision = Precision.FP32.id().equals(r.cachePrecision()) ? "" : ", " + r.cachePrecision() + " cache";
-        return String.format(Locale.ROOT, "%s %s, d=%d, %d negatives, %d epochs%s%s%s: %s", r.encoder(), shape, r.d(), r.negatives(), r.epochs(),
-                schedule, balance, precision, fmt(r.ndcg10()));
+        String start = r.startSeconds() == null ? "" : " from the full model";
+        return String.format(Locale.ROOT, "%s %s, d=%d, %d negatives, %d epochs%s%s%s%s: %s", r.encoder(), shape, r.d(), r.negatives(), r.epochs(),
+                start, schedule, balance, precision, fmt(r.ndcg10()));
     }
 
     private static String fmt(double v) {

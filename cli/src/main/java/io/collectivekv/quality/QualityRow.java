@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param cachePrecision the cache precision the figures were measured at: fp32 through the prefill path (the training
  *                       function), or the precision of the state codec the step path went through
  * @param cacheRatio     the cache at {@code cachePrecision} against the full fp32 cache
+ * @param startSeconds for a model started from another (train --init-from), that model's training time, which
+ *                     this row's cost includes; null for a model trained from fresh weights
  * @param lrSchedule   the learning-rate schedule it was trained under (constant, cosine)
  * @param balanceLoss  the router balance loss it was trained with (kl, load; meaningless for a full model)
  * @param trainCommand the command that trained the artifact, as recorded in its manifest
@@ -52,6 +54,7 @@ public record QualityRow(
         String cachePrecision,
         double cacheRatio,
         double trainingSeconds,
+        Double startSeconds,
         int bestEpoch,
         int epochs,
         String lrSchedule,
@@ -92,6 +95,7 @@ public record QualityRow(
                 f.count(), round(f.hr10()), round(f.ndcg10()), round(f.hr20()), round(f.ndcg20()), round(f.mrr()),
                 round(s.hr10()), round(s.ndcg10()), fp32, fp16, full, precision.id(), round((double) measured / full),
                 Double.parseDouble(meta.getOrDefault("training.seconds", "0")),
+                startSeconds(meta),
                 Integer.parseInt(meta.getOrDefault("training.best_epoch", "0")),
                 Integer.parseInt(meta.getOrDefault("training.epochs", "0")),
                 meta.getOrDefault("training.lr_schedule", NOT_RECORDED),
@@ -106,6 +110,14 @@ public record QualityRow(
         }
         Matcher flag = NEGATIVES_FLAG.matcher(meta.getOrDefault("command", ""));
         return flag.find() ? Integer.parseInt(flag.group(1)) : NEGATIVES_BEFORE_THE_KEY;
+    }
+
+    static Double startSeconds(Map<String, String> meta) {
+        if (!meta.containsKey("training.init_from")) {
+            return null;
+        }
+        String recorded = meta.getOrDefault("training.init_from_seconds", "");
+        return recorded.matches("[0-9]+(\\.[0-9]+)?") ? Double.valueOf(recorded) : Double.NaN;
     }
 
     /** Bytes per token and layer of the cache the figures were measured over. */

@@ -26,7 +26,7 @@ public final class QualityTables {
             QualityRow r = rows.get(i);
             boolean collective = "collective".equals(r.kvMode());
             md.append(String.format(Locale.ROOT,
-                    "| %d | %s | %s | %d | %s | %s | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %.2f%%%s | %s / %s | %.0f min | %d / %d |%n",
+                    "| %d | %s | %s | %d | %s | %s | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %.2f%%%s | %s / %s | %s | %d / %d |%n",
                     i + 1, r.encoder(), r.kvMode(), r.d(), collective ? Integer.toString(r.userDim()) : "–",
                     collective ? Integer.toString(r.poolSize()) : "–", r.negatives(), r.hr10(), r.ndcg10(), r.hr20(), r.ndcg20(), r.mrr(),
                     r.sampledHr10(), r.sampledNdcg10(),
@@ -34,7 +34,7 @@ public final class QualityTables {
                             ? Integer.toString(r.cacheBytesPerTokenPerLayer())
                             : r.cacheBytesPerTokenPerLayer() + " (fp16: " + r.cacheBytesPerTokenPerLayerFp16() + ")",
                     100 * r.cacheRatio(), Precision.FP32.id().equals(r.cachePrecision()) ? "" : " at " + r.cachePrecision(),
-                    r.lrSchedule(), collective ? r.balanceLoss() : "–", r.trainingSeconds() / 60, r.bestEpoch(), r.epochs()));
+                    r.lrSchedule(), collective ? r.balanceLoss() : "–", trainingTime(r), r.bestEpoch(), r.epochs()));
         }
         for (QualityLedger.PublishedResult p : ledger.published(dataset)) {
             String[] cells = new String[COLUMNS];
@@ -52,6 +52,15 @@ public final class QualityTables {
                     .append(rows.get(i).evalCommand()).append("`\n");
         }
         return md.toString();
+    }
+
+    /** "65 min", or for a model started from another "31 + 1 min": the start's training, then its own. */
+    static String trainingTime(QualityRow r) {
+        String own = String.format(Locale.ROOT, "%.0f min", r.trainingSeconds() / 60);
+        if (r.startSeconds() == null) {
+            return own;
+        }
+        return (r.startSeconds().isNaN() ? "?" : String.format(Locale.ROOT, "%.0f", r.startSeconds() / 60)) + " + " + own;
     }
 
     private static String fmt(double v) {

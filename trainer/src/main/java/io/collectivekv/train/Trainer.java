@@ -12,6 +12,7 @@ import io.collectivekv.eval.EvaluationCases;
 import io.collectivekv.eval.EvaluationReport;
 import io.collectivekv.eval.Evaluator;
 import io.collectivekv.eval.LeaveOneOutSplit;
+import io.collectivekv.model.ConfigException;
 import io.collectivekv.model.ModelConfig;
 import io.collectivekv.nn.SequenceModel;
 import io.collectivekv.nn.Weights;
@@ -60,6 +61,9 @@ public final class Trainer {
     public TrainedModel train(EncodedSequences data, Weights start) {
         long started = System.nanoTime();
         skippedBatches = 0;
+        if (start == null && training.epochs() == 0) {
+            throw new ConfigException("epochs", "0", "an integer > 0: only a given start can be kept without training");
+        }
         if (data.index().size() != config.items()) {
             throw new IllegalArgumentException("config has items = " + config.items() + " but the data has " + data.index().size());
         }
@@ -82,7 +86,7 @@ public final class Trainer {
         Random shuffler = new Random(training.seed());
         int batches = (sequences.size() + training.batchSize() - 1) / training.batchSize();
         Optimizer adam = Optimizer.adam()
-                .optLearningRateTracker(training.schedule().tracker(training.learningRate(), training.epochs() * batches))
+                .optLearningRateTracker(training.schedule().tracker(training.learningRate(), Math.max(1, training.epochs() * batches)))
                 .build();
         TrainingLoss loss = new TrainingLoss(training.lambdaPeak(), training.lambdaBalance(), training.balanceLoss());
         // Validation batches as large as the training ones: the (B, T, m) router logits of a larger

@@ -5,7 +5,7 @@ import io.collectivekv.model.ConfigException;
 /**
  * How a model is trained (not part of the model's function, so not in the artifact's config).
  *
- * @param epochs          upper bound on passes over the training users
+ * @param epochs          upper bound on passes over the training users; 0 keeps a given start as it is
  * @param batchSize       users per batch
  * @param learningRate    Adam's step size (its peak, under a schedule)
  * @param schedule        how the step size moves over the epoch budget
@@ -39,7 +39,9 @@ public record TrainingConfig(
         long seed) {
 
     public TrainingConfig {
-        positive("epochs", epochs);
+        if (epochs < 0) {
+            throw new ConfigException("epochs", Integer.toString(epochs), "an integer ≥ 0 (0 only with a start to keep as it is)");
+        }
         positive("batch-size", batchSize);
         positive("negatives", negatives);
         positive("max-length", maxLength);

@@ -1,5 +1,6 @@
 package io.collectivekv.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.collectivekv.eval.LeaveOneOutSplit;
+import io.collectivekv.model.ConfigException;
 import io.collectivekv.model.Encoder;
 import io.collectivekv.model.KvMode;
 import io.collectivekv.model.ModelConfig;
@@ -70,6 +72,22 @@ class CollectiveWarmStartTest {
                 assertEquals(java.util.Arrays.toString(FULL.weights().values(spec.name())), java.util.Arrays.toString(start.values(spec.name())), spec.name());
             }
         }
+    }
+
+    @Test
+    void zeroEpochsKeepTheStartAsItIsAndReportItsValidation() {
+        ModelConfig target = collective(64);
+        Weights start = CollectiveWarmStart.fromFull(FULL.config(), FULL.weights(), target, TinyModels.data(), 5L);
+        TrainingConfig none = new TrainingConfig(0, 64, 3e-3f, LearningRateSchedule.CONSTANT, 64, 0.1f, 30, 3, 1f, 1f, BalanceLoss.KL, 0.01f, 200, 1f, 11L);
+        TrainedModel kept = new Trainer(target, none, null).train(TinyModels.data(), start);
+        assertEquals(0, kept.bestEpoch());
+        assertEquals(0, kept.epochs());
+        assertTrue(kept.validation().full().hr10() > 0.1, kept.validation().toString());
+        for (ParameterSpec spec : new SequenceModel(target, 0f).parameters()) {
+            assertArrayEquals(start.values(spec.name()), kept.weights().values(spec.name()), spec.name());
+        }
+        ConfigException fresh = assertThrows(ConfigException.class, () -> new Trainer(target, none, null).train(TinyModels.data()));
+        assertEquals("epochs = 0: expected an integer > 0: only a given start can be kept without training", fresh.getMessage());
     }
 
     @Test
