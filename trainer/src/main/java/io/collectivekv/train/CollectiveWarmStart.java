@@ -45,8 +45,12 @@ import java.util.SplittableRandom;
  * and value vector-quantised to m entries.
  */
 public final class CollectiveWarmStart {
-    /** Users whose training sequences are encoded for the clustering, and tokens drawn from each. */
-    static final int SAMPLE_USERS = 1_500;
+    /**
+     * Tokens the clustering sees: distinct positions of each user's last W training items, at most
+     * {@link #TOKENS_PER_USER} per user (a user's tokens are alike), from users enough for about
+     * {@link #SAMPLE_TOKENS} in all (all of ML-1M's 6,040).
+     */
+    static final int SAMPLE_TOKENS = 200_000;
     static final int TOKENS_PER_USER = 32;
     static final int KMEANS_ITERATIONS = 15;
     /** The chosen router logit on average at the start: σ(6) = 0.9975. */
@@ -81,7 +85,7 @@ public final class CollectiveWarmStart {
             for (ParameterSpec spec : fullModel.parameters()) {
                 params.put(spec.name(), root.create(fullWeights.values(spec.name()), new Shape(spec.shape())));
             }
-            List<LayerSample> samples = sample(fullModel, params, root, trainingSequences(data, random), random);
+            List<LayerSample> samples = sample(fullModel, params, root, trainingSequences(data, full.window(), random), random);
             for (int l = 0; l < full.layers(); l++) {
                 for (String side : new String[] {"key", "value"}) {
                     String prefix = "layer" + l + ".";
@@ -112,8 +116,11 @@ public final class CollectiveWarmStart {
         }
     }
 
-    /** Up to {@link #SAMPLE_USERS} training sequences (all but each user's last two items), cut to the last W. */
-    private static List<int[]> trainingSequences(EncodedSequences data, SplittableRandom random) {
+    /**
+     * Training sequences (all but each user's last two items) in a seeded random order, as many as
+     * give about {@link #SAMPLE_TOKENS} sampled tokens.
+     */
+    private static List<int[]> trainingSequences(EncodedSequences data, int window, SplittableRandom random) {
         List<int[]> all = new ArrayList<>();
         for (int[] s : LeaveOneOutSplit.of(data).training()) {
             if (s.length > 0) {
@@ -121,7 +128,16 @@ public final class CollectiveWarmStart {
             }
         }
         Collections.shuffle(all, new Random(random.nextLong()));
-        return all.subList(0, Math.min(SAMPLE_USERS, all.size()));
+        long tokens = 0;
+        int users = 0;
+        while (users < all.size() && tokens < SAMPLE_TOKENS) {
+            tokens += picks(all.get(users++), window);
+        }
+        return all.subList(0, users);
+    }
+
+    private static int picks(int[] sequence, int window) {
+        return Math.min(TOKENS_PER_USER, Math.min(sequence.length, window));
     }
 
     /** Per layer, sampled tokens' normalised inputs n (N, d) and full keys and values (N, d), row-major. */
@@ -131,11 +147,15 @@ public final class CollectiveWarmStart {
             List<int[]> sequences, SplittableRandom random) {
         ModelConfig config = model.config();
         int d = config.d();
-        int layers = config.layers();
-        List<List<float[]>> rows = new ArrayList<>(); // per layer: {n, k, v} per token
-        for (int l = 0; l < layers; l++) {
-            rows.add(new ArrayList<>());
+        int total = 0;
+        for (int[] s : sequences) {
+            total += picks(s, config.window());
         }
+        List<LayerSample> out = new ArrayList<>();
+        for (int l = 0; l < config.layers(); l++) {
+            out.add(new LayerSample(new float[total * d], new float[total * d], new float[total * d], total));
+        }
+        int row = 0;
         int batchSize = 32;
         for (int from = 0; from < sequences.size(); from += batchSize) {
             List<int[]> batch = sequences.subList(from, Math.min(sequences.size(), from + batchSize));
@@ -144,56 +164,43 @@ public final class CollectiveWarmStart {
                 tokens = Math.max(tokens, Math.min(s.length, config.window()));
             }
             long[] items = new long[batch.size() * tokens];
-            List<int[]> picked = new ArrayList<>(); // {b, t}
+            List<Integer> picked = new ArrayList<>(); // flat positions b · tokens + t
             for (int b = 0; b < batch.size(); b++) {
                 int[] s = batch.get(b);
                 int length = Math.min(s.length, config.window());
-                for (int t = 0; t < length; t++) {
-                    items[b * tokens + t] = s[s.length - length + t];
-                }
                 int[] positions = new int[length];
                 for (int t = 0; t < length; t++) {
+                    items[b * tokens + t] = s[s.length - length + t];
                     positions[t] = t;
                 }
                 // Distinct positions (a partial Fisher–Yates): a short history is taken whole.
-                for (int k = 0; k < Math.min(TOKENS_PER_USER, length); k++) {
+                for (int k = 0; k < picks(s, config.window()); k++) {
                     int swap = k + random.nextInt(length - k);
                     int p = positions[swap];
                     positions[swap] = positions[k];
                     positions[k] = p;
-                    picked.add(new int[] {b, p});
+                    picked.add(b * tokens + p);
                 }
             }
             try (NDManager scope = root.newSubManager()) {
                 DjlOps ops = new DjlOps(params, scope, false);
                 SequenceModel.Forward<NDArray> fwd = model.forward(ops, scope.create(items, new Shape(batch.size(), tokens)), null,
                         BandedCausalLayout.of(scope, tokens, config.window()));
-                for (int l = 0; l < layers; l++) {
+                for (int l = 0; l < config.layers(); l++) {
                     LayerEntries<NDArray> e = fwd.entries().get(l);
                     float[] n = fwd.kvInputs().get(l).toFloatArray();  // (B, T, d)
                     float[] k = e.keyPart().toFloatArray();            // (B, T, d)
                     float[] v = e.valuePart().toFloatArray();          // (B, T, d)
-                    for (int[] p : picked) {
-                        int at = (p[0] * tokens + p[1]) * d;
-                        rows.get(l).add(Arrays.copyOfRange(n, at, at + d));
-                        rows.get(l).add(Arrays.copyOfRange(k, at, at + d));
-                        rows.get(l).add(Arrays.copyOfRange(v, at, at + d));
+                    LayerSample target = out.get(l);
+                    for (int i = 0; i < picked.size(); i++) {
+                        int at = picked.get(i) * d;
+                        System.arraycopy(n, at, target.inputs, (row + i) * d, d);
+                        System.arraycopy(k, at, target.keys, (row + i) * d, d);
+                        System.arraycopy(v, at, target.values, (row + i) * d, d);
                     }
                 }
             }
-        }
-        List<LayerSample> out = new ArrayList<>();
-        for (List<float[]> r : rows) {
-            int count = r.size() / 3;
-            float[] n = new float[count * d];
-            float[] k = new float[count * d];
-            float[] v = new float[count * d];
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(r.get(3 * i), 0, n, i * d, d);
-                System.arraycopy(r.get(3 * i + 1), 0, k, i * d, d);
-                System.arraycopy(r.get(3 * i + 2), 0, v, i * d, d);
-            }
-            out.add(new LayerSample(n, k, v, count));
+            row += picked.size();
         }
         return out;
     }
