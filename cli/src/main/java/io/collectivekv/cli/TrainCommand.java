@@ -15,6 +15,7 @@ import io.collectivekv.train.TrainedModel;
 import io.collectivekv.train.Trainer;
 import io.collectivekv.train.TrainingConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,6 +67,7 @@ final class TrainCommand implements Callable<Integer> {
         metadata.put("data", data.describe());
         metadata.put("command", Invocation.of(spec));
         Weights start = null;
+        long fitStarted = System.nanoTime();
         if (initFrom != null) {
             ModelArtifact source = ModelArtifact.open(initFrom);
             if (!Arrays.equals(source.itemIndex().toTsv(), index.toTsv())) {
@@ -78,7 +80,9 @@ final class TrainCommand implements Callable<Integer> {
             metadata.put("training.init_from", source.modelVersion());
             metadata.put("training.init_from_seconds", source.manifest().metadata().getOrDefault("training.seconds", "unknown"));
         }
-        TrainedModel trained = new Trainer(config, recipe, quiet ? null : System.err).train(encoded, start);
+        Duration fit = Duration.ofNanos(System.nanoTime() - fitStarted);
+        // The time to fit the start counts as this model's training time; the start's own is recorded apart.
+        TrainedModel trained = new Trainer(config, recipe, quiet ? null : System.err).train(encoded, start).plusTime(fit);
         ArtifactManifest manifest = ArtifactExport.write(trained, out, metadata);
         stdout.println(MetricsReport.format("best validation, epoch " + trained.bestEpoch(), trained.validation()));
         stdout.printf("wrote %s (model version %s) in %.1f s%n", out, manifest.modelVersion(), trained.trainingTime().toMillis() / 1000.0);

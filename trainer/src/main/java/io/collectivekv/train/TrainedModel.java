@@ -22,4 +22,10 @@ public record TrainedModel(
         int bestEpoch,
         int epochs,
         TrainingConfig training,
-        Duration trainingTime) {}
+        Duration trainingTime) {
+
+    /** The same model with {@code extra} more time spent making it (e.g. fitting its start). */
+    public TrainedModel plusTime(Duration extra) {
+        return new TrainedModel(config, weights, items, validation, bestEpoch, epochs, training, trainingTime.plus(extra));
+    }
+}
