@@ -230,7 +230,7 @@ public final class CollectiveWarmStart {
         for (int i = 0; i < tokens; i++) {
             System.arraycopy(outputs, i * d, act, i * s, s);
         }
-        float[] centroids = seeds(z, tokens, s, m, random);
+        float[] centroids = seeds(root, z, tokens, s, m, random);
         int[] assignment = new int[tokens];
         for (int it = 0; it < KMEANS_ITERATIONS; it++) {
             assign(root, z, centroids, tokens, s, m, assignment, null);
@@ -313,32 +313,42 @@ public final class CollectiveWarmStart {
     /**
      * k-means++ seeding (Arthur and Vassilvitskii, 2007): each further centroid is a token drawn
      * with probability proportional to its squared distance from the nearest centroid so far, so
-     * no token is picked twice while a distinct one is left uncovered.
+     * no token is picked twice (up to rounding) while a distinct one is left uncovered.
      */
-    private static float[] seeds(float[] z, int tokens, int s, int m, SplittableRandom random) {
+    private static float[] seeds(NDManager root, float[] z, int tokens, int s, int m, SplittableRandom random) {
         float[] centroids = new float[m * s];
-        double[] nearest = new double[tokens];
-        Arrays.fill(nearest, Double.MAX_VALUE);
-        int pick = random.nextInt(tokens);
-        for (int j = 0; j < m; j++) {
-            System.arraycopy(z, pick * s, centroids, j * s, s);
-            double total = 0;
-            for (int i = 0; i < tokens; i++) {
-                double dist = 0;
-                for (int c = 0; c < s; c++) {
-                    double diff = z[i * s + c] - centroids[j * s + c];
-                    dist += diff * diff;
+        try (NDManager scope = root.newSubManager()) {
+            NDArray points = scope.create(z, new Shape(tokens, s));               // (N, s)
+            NDArray squares = points.square().sum(new int[] {1});               // (N)
+            NDArray nearest = null;                                             // (N) squared distance to the nearest seed
+            int pick = random.nextInt(tokens);
+            for (int j = 0; j < m; j++) {
+                System.arraycopy(z, pick * s, centroids, j * s, s);
+                NDArray c = scope.create(Arrays.copyOfRange(z, pick * s, (pick + 1) * s), new Shape(s));
+                // ‖z − c‖² = ‖z‖² − 2 z·c + ‖c‖², clamped at 0 against rounding.
+                NDArray distance = squares.sub(points.matMul(c).mul(2f)).add(c.square().sum()).maximum(0f);
+                NDArray next = nearest == null ? distance : nearest.minimum(distance);
+                if (nearest != null) {
+                    nearest.close();
                 }
-                nearest[i] = Math.min(nearest[i], dist);
-                total += nearest[i];
-            }
-            double target = random.nextDouble() * total;
-            pick = random.nextInt(tokens); // every token covered exactly: any will do
-            for (int i = 0; i < tokens && total > 0; i++) {
-                target -= nearest[i];
-                if (target <= 0 && nearest[i] > 0) {
-                    pick = i;
-                    break;
+                if (next != distance) {
+                    distance.close();
+                }
+                c.close();
+                nearest = next;
+                float[] weights = nearest.toFloatArray();
+                double total = 0;
+                for (float w : weights) {
+                    total += w;
+                }
+                double target = random.nextDouble() * total;
+                pick = random.nextInt(tokens); // every token already a seed: any will do
+                for (int i = 0; i < tokens && total > 0; i++) {
+                    target -= weights[i];
+                    if (target <= 0 && weights[i] > 0) {
+                        pick = i;
+                        break;
+                    }
                 }
             }
         }
