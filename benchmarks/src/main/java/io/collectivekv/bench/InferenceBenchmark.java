@@ -56,6 +56,10 @@ public class InferenceBenchmark {
     @Param({"64", "256"})
     public int d;
 
+    /** Pool entries per layer and side: the router's width, so a step's routing cost (no cache byte). */
+    @Param({"1024"})
+    public int poolSize;
+
     private ModelSession session;
     private CacheCodec codec;
     private KvCache cache;
@@ -65,7 +69,7 @@ public class InferenceBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        ModelConfig config = config(KvMode.valueOf(kvMode.toUpperCase()), d, window);
+        ModelConfig config = config(KvMode.valueOf(kvMode.toUpperCase()), d, window, poolSize);
         ModelArtifact artifact = RandomModel.export(config, RandomModel.tempDir());
         session = ModelSession.open(artifact, 1);
         codec = new CacheCodec(config, Precision.FP32);
@@ -76,7 +80,11 @@ public class InferenceBenchmark {
     }
 
     static ModelConfig config(KvMode mode, int d, int window) {
-        return new ModelConfig(Encoder.HSTU, mode, d, 2, 2, Math.max(1, d / 32), 1024, window, ITEMS, 32);
+        return config(mode, d, window, 1024);
+    }
+
+    static ModelConfig config(KvMode mode, int d, int window, int poolSize) {
+        return new ModelConfig(Encoder.HSTU, mode, d, 2, 2, Math.max(1, d / 32), poolSize, window, ITEMS, 32);
     }
 
     @TearDown(Level.Trial)

@@ -317,35 +317,31 @@ public final class CollectiveWarmStart {
      */
     private static float[] seeds(NDManager root, float[] z, int tokens, int s, int m, SplittableRandom random) {
         float[] centroids = new float[m * s];
+        float[] nearest = new float[tokens]; // squared distance of every token to its nearest seed so far
+        Arrays.fill(nearest, Float.MAX_VALUE);
         try (NDManager scope = root.newSubManager()) {
-            NDArray points = scope.create(z, new Shape(tokens, s));               // (N, s)
-            NDArray squares = points.square().sum(new int[] {1});               // (N)
-            NDArray nearest = null;                                             // (N) squared distance to the nearest seed
+            NDArray pointsT = scope.create(z, new Shape(tokens, s)).transpose();   // (s, N)
+            NDArray squares = pointsT.square().sum(new int[] {0});                // (N)
             int pick = random.nextInt(tokens);
             for (int j = 0; j < m; j++) {
                 System.arraycopy(z, pick * s, centroids, j * s, s);
-                NDArray c = scope.create(Arrays.copyOfRange(z, pick * s, (pick + 1) * s), new Shape(s));
-                // ‖z − c‖² = ‖z‖² − 2 z·c + ‖c‖², clamped at 0 against rounding.
-                NDArray distance = squares.sub(points.matMul(c).mul(2f)).add(c.square().sum()).maximum(0f);
-                NDArray next = nearest == null ? distance : nearest.minimum(distance);
-                if (nearest != null) {
-                    nearest.close();
+                float[] distance;
+                // The seed is the left operand, so every intermediate belongs to this step's manager.
+                try (NDManager step = scope.newSubManager()) {
+                    NDArray c = step.create(Arrays.copyOfRange(z, pick * s, (pick + 1) * s), new Shape(1, s));
+                    // ‖z − c‖² = ‖z‖² − 2 z·c + ‖c‖²
+                    distance = c.matMul(pointsT).mul(-2f).add(squares).add(c.square().sum()).toFloatArray();
                 }
-                if (next != distance) {
-                    distance.close();
-                }
-                c.close();
-                nearest = next;
-                float[] weights = nearest.toFloatArray();
                 double total = 0;
-                for (float w : weights) {
-                    total += w;
+                for (int i = 0; i < tokens; i++) {
+                    nearest[i] = Math.min(nearest[i], Math.max(0f, distance[i])); // clamped at 0 against rounding
+                    total += nearest[i];
                 }
                 double target = random.nextDouble() * total;
                 pick = random.nextInt(tokens); // every token already a seed: any will do
                 for (int i = 0; i < tokens && total > 0; i++) {
-                    target -= weights[i];
-                    if (target <= 0 && weights[i] > 0) {
+                    target -= nearest[i];
+                    if (target <= 0 && nearest[i] > 0) {
                         pick = i;
                         break;
                     }
