@@ -93,7 +93,7 @@ class ModelConfigTest {
 
     @Test
     void cacheShapeIdDescribesWhatACacheHolds() {
-        assertEquals("collective-L2-d128-u2-m1024", ModelConfig.defaults(500).cacheShapeId());
+        assertEquals("collective-L2-d128-u2-m4096", ModelConfig.defaults(500).cacheShapeId());
         assertEquals("full-L2-d128", ModelConfig.defaults(500).withKvMode(KvMode.FULL).cacheShapeId());
     }
 

@@ -27,7 +27,8 @@ final class ModelOptions {
     @Option(names = "--d-u", description = "user-specific floats per key/value, collective mode (default: ${DEFAULT-VALUE})")
     int userDim = DEFAULTS.userDim();
 
-    @Option(names = "--pool-size", description = "pool entries m per layer, ≤ 65536 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--pool-size", description = "pool entries m per layer, ≤ 65536 (default: ${DEFAULT-VALUE}, sized for --init-from;"
+            + " from scratch, QUALITY.md trains 1024, about 10x faster a batch)")
     int poolSize = DEFAULTS.poolSize();
 
     @Option(names = "--window", description = "W: tokens kept per user (default: ${DEFAULT-VALUE})")

@@ -55,8 +55,11 @@ public final class CollectiveWarmStart {
     static final int KMEANS_ITERATIONS = 15;
     /** The chosen router logit on average at the start: σ(6) = 0.9975. */
     static final float PEAK_LOGIT = 6f;
-    /** Rows of the (tokens × m) distance matrix computed at once. */
-    private static final int CHUNK = 8_192;
+    /**
+     * Cells of the (tokens × m) distance matrix computed at once: 16 MB, under glibc's 32 MB mmap
+     * threshold, above which every chunk would be fresh pages faulted in and zeroed (QUALITY.md, the recipe).
+     */
+    private static final int CHUNK_CELLS = 1 << 22;
 
     private CollectiveWarmStart() {}
 
@@ -360,8 +363,9 @@ public final class CollectiveWarmStart {
             NDArray c = scope.create(centroids, new Shape(m, s));
             NDArray norms = c.square().sum(new int[] {1});                                      // (m)
             NDArray cT = c.transpose().mul(2f);                                                  // (s, m)
-            for (int from = 0; from < tokens; from += CHUNK) {
-                int rows = Math.min(CHUNK, tokens - from);
+            int chunkRows = Math.max(1, CHUNK_CELLS / m);
+            for (int from = 0; from < tokens; from += chunkRows) {
+                int rows = Math.min(chunkRows, tokens - from);
                 try (NDManager chunk = scope.newSubManager()) {
                     float[] part = Arrays.copyOfRange(z, from * s, (from + rows) * s);
                     NDArray logits = chunk.create(part, new Shape(rows, s)).matMul(cT).sub(norms); // (rows, m)
