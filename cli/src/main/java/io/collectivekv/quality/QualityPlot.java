@@ -73,6 +73,10 @@ public final class QualityPlot {
         String schedule = LearningRateSchedule.COSINE.id().equals(r.lrSchedule()) ? ", cosine lr" : "";
         String balance = "collective".equals(r.kvMode()) && BalanceLoss.LOAD.id().equals(r.balanceLoss()) ? ", load balance" : "";
         String precision = Precision.FP32.id().equals(r.cachePrecision()) ? "" : ", " + r.cachePrecision() + " cache";
+        if (r.startSeconds() != null && r.epochs() == 0) {
+            return String.format(Locale.ROOT, "%s %s, d=%d, fitted to its full model, not trained%s: %s", r.encoder(), shape, r.d(),
+                    precision, fmt(r.ndcg10()));
+        }
         String start = r.startSeconds() == null ? "" : " from the full model";
         return String.format(Locale.ROOT, "%s %s, d=%d, %d negatives, %d epochs%s%s%s%s: %s", r.encoder(), shape, r.d(), r.negatives(), r.epochs(),
                 start, schedule, balance, precision, fmt(r.ndcg10()));

@@ -26,7 +26,7 @@ public final class QualityTables {
             QualityRow r = rows.get(i);
             boolean collective = "collective".equals(r.kvMode());
             md.append(String.format(Locale.ROOT,
-                    "| %d | %s | %s | %d | %s | %s | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %.2f%%%s | %s / %s | %s | %d / %d |%n",
+                    "| %d | %s | %s | %d | %s | %s | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %.2f%%%s | %s | %s | %d / %d |%n",
                     i + 1, r.encoder(), r.kvMode(), r.d(), collective ? Integer.toString(r.userDim()) : "–",
                     collective ? Integer.toString(r.poolSize()) : "–", r.negatives(), r.hr10(), r.ndcg10(), r.hr20(), r.ndcg20(), r.mrr(),
                     r.sampledHr10(), r.sampledNdcg10(),
@@ -34,7 +34,7 @@ public final class QualityTables {
                             ? Integer.toString(r.cacheBytesPerTokenPerLayer())
                             : r.cacheBytesPerTokenPerLayer() + " (fp16: " + r.cacheBytesPerTokenPerLayerFp16() + ")",
                     100 * r.cacheRatio(), Precision.FP32.id().equals(r.cachePrecision()) ? "" : " at " + r.cachePrecision(),
-                    r.lrSchedule(), collective ? r.balanceLoss() : "–", trainingTime(r), r.bestEpoch(), r.epochs()));
+                    recipe(r), trainingTime(r), r.bestEpoch(), r.epochs()));
         }
         for (QualityLedger.PublishedResult p : ledger.published(dataset)) {
             String[] cells = new String[COLUMNS];
@@ -52,6 +52,14 @@ public final class QualityTables {
                     .append(rows.get(i).evalCommand()).append("`\n");
         }
         return md.toString();
+    }
+
+    /** "cosine / kl": how it trained; a model fitted to another and not trained further ran no schedule. */
+    static String recipe(QualityRow r) {
+        if (r.startSeconds() != null && r.epochs() == 0) {
+            return "fitted, not trained";
+        }
+        return r.lrSchedule() + " / " + ("collective".equals(r.kvMode()) ? r.balanceLoss() : "–");
     }
 
     /** "65 min", or for a model started from another "31 + 1 min": the start's training, then its own. */
