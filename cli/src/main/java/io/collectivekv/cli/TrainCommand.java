@@ -1,16 +1,17 @@
 package io.collectivekv.cli;
 
 import io.collectivekv.artifact.ArtifactManifest;
+import io.collectivekv.artifact.ModelArtifact;
 import io.collectivekv.data.EncodedSequences;
 import io.collectivekv.data.ItemIndex;
 import io.collectivekv.data.UserSequences;
-import io.collectivekv.artifact.ModelArtifact;
 import io.collectivekv.export.ArtifactExport;
 import io.collectivekv.export.ExportedWeights;
+import io.collectivekv.model.KvMode;
+import io.collectivekv.model.ModelConfig;
 import io.collectivekv.nn.SequenceModel;
 import io.collectivekv.nn.Weights;
 import io.collectivekv.train.CollectiveWarmStart;
-import io.collectivekv.model.ModelConfig;
 import io.collectivekv.train.TrainedModel;
 import io.collectivekv.train.Trainer;
 import io.collectivekv.train.TrainingConfig;
@@ -52,6 +53,9 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** The largest pool QUALITY.md trains from scratch; larger ones are sized for --init-from. */
+    private static final int FROM_SCRATCH_POOL_SIZE = 1024;
+
     @Override
     public Integer call() throws Exception {
         TrainingConfig recipe = training.toConfig(); // a bad training flag fails before the data is read
@@ -66,20 +70,12 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("data", data.describe());
         metadata.put("command", Invocation.of(spec));
-        Weights start = null;
-        long fitStarted = System.nanoTime();
-        if (initFrom != null) {
-            ModelArtifact source = ModelArtifact.open(initFrom);
-            if (!Arrays.equals(source.itemIndex().toTsv(), index.toTsv())) {
-                throw new IllegalArgumentException("--init-from " + initFrom + ": its item vocabulary differs from " + data.describe()
-                        + "'s (train both on the same file and --min-item-count)");
-            }
-            start = CollectiveWarmStart.fromFull(source.config(),
-                    ExportedWeights.read(source.prefillGraph(), new SequenceModel(source.config(), 0f).parameters(), "--init-from " + initFrom),
-                    config, encoded, recipe.seed());
-            metadata.put("training.init_from", source.modelVersion());
-            metadata.put("training.init_from_seconds", source.manifest().metadata().getOrDefault("training.seconds", "unknown"));
+        if (initFrom == null && config.kvMode() == KvMode.COLLECTIVE && config.poolSize() > FROM_SCRATCH_POOL_SIZE) {
+            System.err.printf("note: a pool of %d trains slowly from scratch (about 10x a batch of --pool-size %d);"
+                    + " the default is sized for --init-from (QUALITY.md)%n", config.poolSize(), FROM_SCRATCH_POOL_SIZE);
         }
+        long fitStarted = System.nanoTime();
+        Weights start = initFrom == null ? null : fittedStart(config, index, encoded, recipe.seed(), metadata);
         Duration fit = Duration.ofNanos(System.nanoTime() - fitStarted);
         // The time to fit the start counts as this model's training time; the start's own is recorded apart.
         TrainedModel trained = new Trainer(config, recipe, quiet ? null : System.err).train(encoded, start).plusTime(fit);
@@ -87,5 +83,19 @@ final class TrainCommand implements Callable<Integer> {
         stdout.println(MetricsReport.format("best validation, epoch " + trained.bestEpoch(), trained.validation()));
         stdout.printf("wrote %s (model version %s) in %.1f s%n", out, manifest.modelVersion(), trained.trainingTime().toMillis() / 1000.0);
         return 0;
+    }
+
+    /** The collective start fitted to the --init-from full model; records where it came from in {@code metadata}. */
+    private Weights fittedStart(ModelConfig config, ItemIndex index, EncodedSequences encoded, long seed, Map<String, String> metadata) {
+        ModelArtifact source = ModelArtifact.open(initFrom);
+        if (!Arrays.equals(source.itemIndex().toTsv(), index.toTsv())) {
+            throw new IllegalArgumentException("--init-from " + initFrom + ": its item vocabulary differs from " + data.describe()
+                    + "'s (train both on the same file and --min-item-count)");
+        }
+        Weights fullWeights = ExportedWeights.read(source.prefillGraph(), new SequenceModel(source.config(), 0f).parameters(), "--init-from " + initFrom);
+        Weights start = CollectiveWarmStart.fromFull(source.config(), fullWeights, config, encoded, seed);
+        metadata.put("training.init_from", source.modelVersion());
+        metadata.put("training.init_from_seconds", source.manifest().metadata().getOrDefault("training.seconds", "unknown"));
+        return start;
     }
 }

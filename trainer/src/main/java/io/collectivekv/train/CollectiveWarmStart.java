@@ -38,8 +38,8 @@ import java.util.SplittableRandom;
  *       scaled so the logits spread by about one across the pool (the balance loss asks for a
  *       flat softmax) and shifted so the chosen logit sits near {@link #PEAK_LOGIT} (σ ≈ 1: the
  *       training gate and the peak loss start satisfied);
- *   <li>the user part takes the last d_u rows of W_k and b_k: exactly the full model's last d_u
- *       key dimensions for HSTU.
+ *   <li>the user part takes the last d_u columns of W_k and entries of b_k: exactly the full
+ *       model's last d_u key dimensions for HSTU.
  * </ul>
  * At the start, then, the collective model is the full model with the shared part of every key
  * and value vector-quantised to m entries.
@@ -76,11 +76,10 @@ public final class CollectiveWarmStart {
         Weights start = Weights.empty();
         Map<String, ParameterSpec> fullSpecs = new LinkedHashMap<>();
         fullModel.parameters().forEach(s -> fullSpecs.put(s.name(), s));
-        Weights fresh = Weights.initialise(targetModel.parameters(), seed);
         for (ParameterSpec spec : targetModel.parameters()) {
-            // Shared weights are copied; the collective ones are overwritten below.
-            float[] v = fullSpecs.containsKey(spec.name()) ? fullWeights.values(spec.name()) : fresh.values(spec.name());
-            start.put(spec.name(), spec.shape(), v.clone());
+            if (fullSpecs.containsKey(spec.name())) { // shared; the pools, routers and user parts are fitted below
+                start.put(spec.name(), spec.shape(), fullWeights.values(spec.name()).clone());
+            }
         }
         SplittableRandom random = new SplittableRandom(seed);
         try (NDManager root = Engine.getEngine(Trainer.ENGINE).newBaseManager()) {
@@ -237,41 +236,22 @@ public final class CollectiveWarmStart {
         int[] assignment = new int[tokens];
         for (int it = 0; it < KMEANS_ITERATIONS; it++) {
             assign(root, z, centroids, tokens, s, m, assignment, null);
-            float[] sums = new float[m * s];
             int[] counts = new int[m];
-            for (int i = 0; i < tokens; i++) {
-                counts[assignment[i]]++;
-                for (int c = 0; c < s; c++) {
-                    sums[assignment[i] * s + c] += z[i * s + c];
-                }
-            }
+            float[] means = clusterMeans(z, assignment, s, m, counts);
             for (int j = 0; j < m; j++) {
                 if (counts[j] == 0) {
                     // An empty cluster restarts at a random token rather than stay unused.
                     System.arraycopy(z, random.nextInt(tokens) * s, centroids, j * s, s);
                 } else {
-                    for (int c = 0; c < s; c++) {
-                        centroids[j * s + c] = sums[j * s + c] / counts[j];
-                    }
+                    System.arraycopy(means, j * s, centroids, j * s, s);
                 }
             }
         }
         double[] logitStats = new double[3]; // Σ raw logit, Σ raw², Σ chosen raw logit
         assign(root, z, centroids, tokens, s, m, assignment, logitStats);
 
-        float[] pool = new float[m * s];
         int[] counts = new int[m];
-        for (int i = 0; i < tokens; i++) {
-            counts[assignment[i]]++;
-            for (int c = 0; c < s; c++) {
-                pool[assignment[i] * s + c] += act[i * s + c];
-            }
-        }
-        for (int j = 0; j < m; j++) {
-            for (int c = 0; c < s; c++) {
-                pool[j * s + c] = counts[j] == 0 ? 0f : pool[j * s + c] / counts[j];
-            }
-        }
+        float[] pool = clusterMeans(act, assignment, s, m, counts);
         for (int j = 0; j < m; j++) {
             if (counts[j] == 0) {
                 // An entry no sampled token chose (e.g. a centroid duplicated when m exceeds the
@@ -381,6 +361,23 @@ public final class CollectiveWarmStart {
                 }
             }
         }
+    }
+
+    /** Per cluster, the mean (m, s) of its rows of {@code rows} (N, s); {@code counts} receives the cluster sizes (an empty cluster's mean is 0). */
+    private static float[] clusterMeans(float[] rows, int[] assignment, int s, int m, int[] counts) {
+        float[] sums = new float[m * s];
+        for (int i = 0; i < assignment.length; i++) {
+            counts[assignment[i]]++;
+            for (int c = 0; c < s; c++) {
+                sums[assignment[i] * s + c] += rows[i * s + c];
+            }
+        }
+        for (int j = 0; j < m; j++) {
+            for (int c = 0; c < s && counts[j] > 0; c++) {
+                sums[j * s + c] /= counts[j];
+            }
+        }
+        return sums;
     }
 
     private static int nearestUsed(float[] centroids, int[] counts, int j, int s, int m) {
