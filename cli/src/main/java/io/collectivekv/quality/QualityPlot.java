@@ -73,7 +73,7 @@ public final class QualityPlot {
         String schedule = LearningRateSchedule.COSINE.id().equals(r.lrSchedule()) ? ", cosine lr" : "";
         String balance = "collective".equals(r.kvMode()) && BalanceLoss.LOAD.id().equals(r.balanceLoss()) ? ", load balance" : "";
         String precision = Precision.FP32.id().equals(r.cachePrecision()) ? "" : ", " + r.cachePrecision() + " cache";
-        if (r.startSeconds() != null && r.epochs() == 0) {
+        if (r.fittedNotTrained()) {
             return String.format(Locale.ROOT, "%s %s, d=%d, fitted to its full model, not trained%s: %s", r.encoder(), shape, r.d(),
                     precision, fmt(r.ndcg10()));
         }

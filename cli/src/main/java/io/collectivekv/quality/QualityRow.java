@@ -120,6 +120,11 @@ public record QualityRow(
         return recorded.matches("[0-9]+(\\.[0-9]+)?") ? Double.valueOf(recorded) : Double.NaN;
     }
 
+    /** Fitted to another model (train --init-from) and not trained after: no schedule or negatives of its own. */
+    public boolean fittedNotTrained() {
+        return startSeconds != null && epochs == 0;
+    }
+
     /** Bytes per token and layer of the cache the figures were measured over. */
     public int measuredCacheBytesPerTokenPerLayer() {
         return Precision.FP16.id().equals(cachePrecision) ? cacheBytesPerTokenPerLayerFp16 : cacheBytesPerTokenPerLayer;

@@ -28,7 +28,8 @@ public final class QualityTables {
             md.append(String.format(Locale.ROOT,
                     "| %d | %s | %s | %d | %s | %s | %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %s | %.2f%%%s | %s | %s | %d / %d |%n",
                     i + 1, r.encoder(), r.kvMode(), r.d(), collective ? Integer.toString(r.userDim()) : "–",
-                    collective ? Integer.toString(r.poolSize()) : "–", fitted(r) ? "–" : Integer.toString(r.negatives()), r.hr10(), r.ndcg10(), r.hr20(), r.ndcg20(), r.mrr(),
+                    collective ? Integer.toString(r.poolSize()) : "–", r.fittedNotTrained() ? "–" : Integer.toString(r.negatives()),
+                    r.hr10(), r.ndcg10(), r.hr20(), r.ndcg20(), r.mrr(),
                     r.sampledHr10(), r.sampledNdcg10(),
                     r.cacheBytesPerTokenPerLayer() == r.cacheBytesPerTokenPerLayerFp16()
                             ? Integer.toString(r.cacheBytesPerTokenPerLayer())
@@ -56,15 +57,10 @@ public final class QualityTables {
 
     /** "cosine / kl": how it trained; a model fitted to another and not trained further ran no schedule. */
     static String recipe(QualityRow r) {
-        if (fitted(r)) {
+        if (r.fittedNotTrained()) {
             return "fitted, not trained";
         }
         return r.lrSchedule() + " / " + ("collective".equals(r.kvMode()) ? r.balanceLoss() : "–");
-    }
-
-    /** Fitted to another model and not trained after: no schedule, no negatives of its own. */
-    private static boolean fitted(QualityRow r) {
-        return r.startSeconds() != null && r.epochs() == 0;
     }
 
     /** "65 min", or for a model started from another "31 + 1 min": the start's training, then its own. */
