@@ -114,6 +114,10 @@ public record ModelConfig(
         return new ModelConfig(encoder, kvMode, d, layers, heads, userDim, poolSize, w, items, relPosBuckets);
     }
 
+    public ModelConfig withPoolSize(int m) {
+        return new ModelConfig(encoder, kvMode, d, layers, heads, userDim, m, window, items, relPosBuckets);
+    }
+
     /** The config as string pairs, in declaration order (the manifest's "model" object). */
     public Map<String, String> toMap() {
         Map<String, String> m = new LinkedHashMap<>();

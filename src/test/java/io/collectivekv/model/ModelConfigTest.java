@@ -24,6 +24,14 @@ class ModelConfigTest {
     }
 
     @Test
+    void withPoolSizeChangesThePoolAlone() {
+        ModelConfig config = ModelConfig.defaults(500);
+        ModelConfig smaller = config.withPoolSize(1024);
+        assertEquals(1024, smaller.poolSize());
+        assertEquals(config, smaller.withPoolSize(config.poolSize()));
+    }
+
+    @Test
     void toMapAndFromMapRoundTrip() {
         ModelConfig collective = ModelConfig.defaults(500);
         ModelConfig full = new ModelConfig(Encoder.SASREC, KvMode.FULL, 48, 3, 4, 5, 65536, 50, 7, 16);

@@ -69,7 +69,7 @@ public class InferenceBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        ModelConfig config = config(KvMode.valueOf(kvMode.toUpperCase()), d, window, poolSize);
+        ModelConfig config = config(KvMode.valueOf(kvMode.toUpperCase()), d, window).withPoolSize(poolSize);
         ModelArtifact artifact = RandomModel.export(config, RandomModel.tempDir());
         session = ModelSession.open(artifact, 1);
         codec = new CacheCodec(config, Precision.FP32);
@@ -80,11 +80,7 @@ public class InferenceBenchmark {
     }
 
     static ModelConfig config(KvMode mode, int d, int window) {
-        return config(mode, d, window, 1024);
-    }
-
-    static ModelConfig config(KvMode mode, int d, int window, int poolSize) {
-        return new ModelConfig(Encoder.HSTU, mode, d, 2, 2, Math.max(1, d / 32), poolSize, window, ITEMS, 32);
+        return new ModelConfig(Encoder.HSTU, mode, d, 2, 2, Math.max(1, d / 32), 1024, window, ITEMS, 32);
     }
 
     @TearDown(Level.Trial)

@@ -47,9 +47,7 @@ public final class BenchModels {
 
     /** The shape both artifacts share, for a catalogue of {@code items}. */
     public static ModelConfig shape(int items, int window, KvMode mode) {
-        ModelConfig base = ModelConfig.defaults(items);
-        return new ModelConfig(base.encoder(), mode, base.d(), base.layers(), base.heads(), base.userDim(), POOL_SIZE, window, items,
-                base.relPosBuckets());
+        return ModelConfig.defaults(items).withPoolSize(POOL_SIZE).withWindow(window).withKvMode(mode);
     }
 
     /**

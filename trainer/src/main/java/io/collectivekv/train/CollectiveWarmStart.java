@@ -222,16 +222,12 @@ public final class CollectiveWarmStart {
         int m = target.poolSize();
         float[] sharedWeight = columns(weight, d, d, 0, s);  // (d, s)
         float[] sharedBias = Arrays.copyOf(bias, s);
-        float[] z = new float[tokens * s];                   // (N, s) = n W_s + b_s
-        float[] act = new float[tokens * s];                 // (N, s), the shared part of the full keys
+        float[] z;                                           // (N, s) = n W_s + b_s
         try (NDManager scope = root.newSubManager()) {
-            NDArray zArray = scope.create(inputs, new Shape(tokens, d)).matMul(scope.create(sharedWeight, new Shape(d, s)))
-                    .add(scope.create(sharedBias, new Shape(s)));
-            System.arraycopy(zArray.toFloatArray(), 0, z, 0, z.length);
+            z = scope.create(inputs, new Shape(tokens, d)).matMul(scope.create(sharedWeight, new Shape(d, s)))
+                    .add(scope.create(sharedBias, new Shape(s))).toFloatArray();
         }
-        for (int i = 0; i < tokens; i++) {
-            System.arraycopy(outputs, i * d, act, i * s, s);
-        }
+        float[] act = columns(outputs, tokens, d, 0, s);     // (N, s), the shared part of the full keys
         float[] centroids = seeds(root, z, tokens, s, m, random);
         int[] assignment = new int[tokens];
         for (int it = 0; it < KMEANS_ITERATIONS; it++) {
